@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "PolicyWatch",
+  products: [
+    .executable(name: "policywatch", targets: ["PolicyWatchCLI"]),
+    .library(name: "PolicyWatch", targets: ["PolicyWatch"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // libxml2 and libcurl, found through pkg-config. Only `PolicyWatch` imports them, `internal`ly.
+    .systemLibrary(
+      name: "CLibXML2",
+      pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"])]
+    ),
+    .systemLibrary(
+      name: "CCurl",
+      pkgConfig: "libcurl",
+      providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
+    // Typed, non-variadic C wrappers for what Swift cannot call directly (see pw_shims.h).
+    .target(
+      name: "CPolicyWatchShims",
+      dependencies: ["CCurl", "CLibXML2"]
+    ),
+    // All the logic: one folder per pipeline stage.
+    .target(
+      name: "PolicyWatch",
+      dependencies: ["CPolicyWatchShims", "CCurl", "CLibXML2"]
+    ),
+    // The thin command-line shell over the library.
+    .executableTarget(
+      name: "PolicyWatchCLI",
+      dependencies: [
+        "PolicyWatch",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "PolicyWatchTests",
+      dependencies: ["PolicyWatch", "PolicyWatchCLI"],
+      resources: [.copy("Fixtures")]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

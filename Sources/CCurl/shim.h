@@ -1,0 +1,2 @@
+// The libcurl headers PolicyWatch uses.
+#include <curl/curl.h>
