@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .executable(name: "policywatch", targets: ["PolicyWatchCLI"]),
     .library(name: "PolicyWatch", targets: ["PolicyWatch"]),
+    .executable(name: "policywatch-bench", targets: ["PolicyWatchBench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -39,6 +40,11 @@ let package = Package(
         "PolicyWatch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
+    ),
+    // Benchmarks behind the figures in closing notes (run by Scripts/bench-*.sh, in release mode).
+    .executableTarget(
+      name: "PolicyWatchBench",
+      dependencies: ["PolicyWatch"]
     ),
     .testTarget(
       name: "PolicyWatchTests",
