@@ -48,8 +48,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PolicyWatchTests",
-      dependencies: ["PolicyWatch", "PolicyWatchCLI"],
-      resources: [.copy("Fixtures")]
+      dependencies: ["PolicyWatch", "PolicyWatchCLI"]
     ),
   ],
   swiftLanguageModes: [.v6]

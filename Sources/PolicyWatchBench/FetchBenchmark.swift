@@ -6,31 +6,43 @@ import PolicyWatch
 /// With --conditional it first fetches once to learn validators, then times the conditional batch.
 func runFetchBenchmark(_ arguments: [String]) async {
   guard arguments.count >= 2, let count = Int(arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: policywatch-bench fetch BASE_URL COUNT [--concurrency N] [--per-host N] [--conditional]\n".utf8))
+    FileHandle.standardError.write(
+      Data("usage: policywatch-bench fetch BASE_URL COUNT [--concurrency N] [--per-host N] [--conditional]\n".utf8))
     exit(64)
   }
   let base = arguments[0]
   var configuration = FetchConfiguration()
-  if let index = arguments.firstIndex(of: "--concurrency"), index + 1 < arguments.count, let value = Int(arguments[index + 1]) {
+  if let index = arguments.firstIndex(of: "--concurrency"), index + 1 < arguments.count,
+    let value = Int(arguments[index + 1])
+  {
     configuration.maxConcurrent = value
   }
-  if let index = arguments.firstIndex(of: "--per-host"), index + 1 < arguments.count, let value = Int(arguments[index + 1]) {
+  if let index = arguments.firstIndex(of: "--per-host"), index + 1 < arguments.count,
+    let value = Int(arguments[index + 1])
+  {
     configuration.maxPerHost = value
   }
   let fetcher = Fetcher(configuration: configuration)
   var requests = (0..<count).map { FetchRequest(url: "\(base)/page/\($0)") }
   if arguments.contains("--conditional") {
     let first = await fetcher.fetch(requests)
-    requests = first.map { FetchRequest(id: $0.request.id, url: $0.request.url, validators: $0.response?.validators ?? Validators()) }
+    requests = first.map {
+      FetchRequest(id: $0.request.id, url: $0.request.url, validators: $0.response?.validators ?? Validators())
+    }
   }
   let clock = ContinuousClock()
   let start = clock.now
   let results = await fetcher.fetch(requests)
   let elapsed = clock.now - start
-  var fetched = 0, notModified = 0, failed = 0, bytes = 0
+  var fetched = 0
+  var notModified = 0
+  var failed = 0
+  var bytes = 0
   for result in results {
     switch result.outcome {
-    case .fetched(let response): fetched += 1; bytes += response.body.count
+    case .fetched(let response):
+      fetched += 1
+      bytes += response.body.count
     case .notModified: notModified += 1
     case .failed: failed += 1
     }

@@ -173,7 +173,8 @@ final class CurlMulti {
   func add(_ easy: CurlEasy) throws(CurlSetupError) {
     let code = curl_multi_add_handle(handle, easy.handle)
     guard code == CURLM_OK else {
-      throw CurlSetupError(what: "curl_multi_add_handle", code: Int(code.rawValue), message: String(cString: curl_multi_strerror(code)))
+      throw CurlSetupError(
+        what: "curl_multi_add_handle", code: Int(code.rawValue), message: String(cString: curl_multi_strerror(code)))
     }
     attached.append(easy.handle)
   }

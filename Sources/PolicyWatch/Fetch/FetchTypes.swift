@@ -186,7 +186,8 @@ enum HTTPHeaderValues {
       guard parts.count == 2,
         parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset"
       else { continue }
-      let value = parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+      let value = parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(
+        in: CharacterSet(charactersIn: "\"'"))
       return value.isEmpty ? nil : value.lowercased()
     }
     return nil

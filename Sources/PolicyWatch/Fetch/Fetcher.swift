@@ -121,7 +121,9 @@ final class FetchBatch {
       multi = try CurlMulti()
     } catch {
       return requests.map {
-        FetchResult(request: $0, outcome: .failed(.transport(code: error.code, message: error.message), response: nil), attempts: 0)
+        FetchResult(
+          request: $0, outcome: .failed(.transport(code: error.code, message: error.message), response: nil),
+          attempts: 0)
       }
     }
     // Let libcurl reuse connections across the batch, but the scheduling below does the capping.
@@ -153,7 +155,10 @@ final class FetchBatch {
       }
     }
     return results.enumerated().map { index, result in
-      result ?? FetchResult(request: requests[index], outcome: .failed(.transport(code: -1, message: "not attempted"), response: nil), attempts: 0)
+      result
+        ?? FetchResult(
+          request: requests[index], outcome: .failed(.transport(code: -1, message: "not attempted"), response: nil),
+          attempts: 0)
     }
   }
 
@@ -170,7 +175,8 @@ final class FetchBatch {
       }
       pending.remove(at: index)
       if let error = FetchBatch.validate(request.url) {
-        complete(item.index, FetchResult(request: request, outcome: .failed(error, response: nil), attempts: item.attempt - 1))
+        complete(
+          item.index, FetchResult(request: request, outcome: .failed(error, response: nil), attempts: item.attempt - 1))
         continue
       }
       do {
@@ -182,7 +188,11 @@ final class FetchBatch {
         active[transfer.easy.handle] = transfer
         activePerHost[host, default: 0] += 1
       } catch {
-        complete(item.index, FetchResult(request: request, outcome: .failed(.transport(code: error.code, message: error.description), response: nil), attempts: item.attempt))
+        complete(
+          item.index,
+          FetchResult(
+            request: request, outcome: .failed(.transport(code: error.code, message: error.description), response: nil),
+            attempts: item.attempt))
       }
     }
   }
@@ -225,7 +235,9 @@ final class FetchBatch {
     let outcome: FetchOutcome
     if transfer.bodyTooLarge || code == CURLE_FILESIZE_EXCEEDED {
       outcome = .failed(.bodyTooLarge(limit: configuration.maxBodyBytes), response: response)
-    } else if code == CURLE_UNSUPPORTED_PROTOCOL, let hop = response.redirects.last ?? FetchBatch.pendingRedirect(transfer) {
+    } else if code == CURLE_UNSUPPORTED_PROTOCOL,
+      let hop = response.redirects.last ?? FetchBatch.pendingRedirect(transfer)
+    {
       outcome = .failed(.redirectToUnsupportedScheme(location: hop.location), response: response)
     } else if code == CURLE_TOO_MANY_REDIRECTS {
       outcome = .failed(.tooManyRedirects(limit: configuration.maxRedirects), response: response)
@@ -245,7 +257,12 @@ final class FetchBatch {
           if let demanded = HTTPHeaderValues.retryAfter(response.header("Retry-After"), now: Date()) {
             if demanded > configuration.maxRetryAfter {
               if transfer.attempt < configuration.maxAttempts {
-                complete(transfer.index, FetchResult(request: transfer.request, outcome: .failed(.retryAfterTooLong(seconds: Int(demanded.seconds)), response: response), attempts: transfer.attempt))
+                complete(
+                  transfer.index,
+                  FetchResult(
+                    request: transfer.request,
+                    outcome: .failed(.retryAfterTooLong(seconds: Int(demanded.seconds)), response: response),
+                    attempts: transfer.attempt))
                 return
               }
             } else {

@@ -1,1 +1,71 @@
-// placeholder
+import Foundation
+
+/// Paths of the repository, found from this source file (tests run from a checkout).
+enum TestPaths {
+  static let repository: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let servers = repository.appendingPathComponent("Tests/Servers")
+  /// ../shared/corpus beside the repository, when it is there.
+  static let corpus = repository.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+  static var corpusAvailable: Bool { FileManager.default.fileExists(atPath: corpus.path) }
+  /// The built `policywatch` executable, next to the test bundle.
+  static var executable: URL {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [bundle, bundle.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()] {
+      let url = candidate.appendingPathComponent("policywatch")
+      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return repository.appendingPathComponent(".build/debug/policywatch")
+  }
+}
+
+enum TestServerError: Error, CustomStringConvertible {
+  case didNotStart(String)
+  var description: String {
+    switch self {
+    case .didNotStart(let output): "test server did not start: \(output)"
+    }
+  }
+}
+
+/// A Python server from Tests/Servers started for one test and stopped by its PID when the test ends.
+/// The servers print `PORT <n>` once listening on 127.0.0.1 and exit on their own if this process dies.
+final class TestServer: @unchecked Sendable {
+  let process = Process()
+  let port: Int
+  private let output = Pipe()
+
+  init(script: String, arguments: [String] = []) throws {
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", TestPaths.servers.appendingPathComponent(script).path] + arguments
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    // Read the first line (bounded: the server prints it within a second or exits).
+    var line = Data()
+    let handle = output.fileHandleForReading
+    while line.count < 200 {
+      let byte = handle.readData(ofLength: 1)
+      if byte.isEmpty || byte == Data("\n".utf8) { break }
+      line.append(byte)
+    }
+    let text = String(decoding: line, as: UTF8.self)
+    guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+      process.terminate()
+      throw TestServerError.didNotStart(text)
+    }
+    self.port = port
+  }
+
+  var base: String { "http://127.0.0.1:\(port)" }
+
+  func url(_ path: String) -> String { base + path }
+
+  func stop() {
+    guard process.isRunning else { return }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+  }
+
+  deinit { stop() }
+}
