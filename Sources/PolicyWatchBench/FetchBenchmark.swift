@@ -1,13 +1,16 @@
 import Foundation
 import PolicyWatch
 
-/// `policywatch-bench fetch BASE_URL COUNT [--concurrency N] [--per-host N] [--conditional]`
-/// Fetches COUNT URLs `BASE_URL/page/<i>` in one batch and prints wall time and outcome counts.
+/// `policywatch-bench fetch URL_TEMPLATE COUNT [--hosts H] [--concurrency N] [--per-host N] [--conditional]`
+/// Fetches COUNT URLs made from the template (`{i}` → 0…COUNT-1, `{h}` → 1…H in turn) in one batch and prints
+/// wall time and outcome counts.
 /// With --conditional it first fetches once to learn validators, then times the conditional batch.
 func runFetchBenchmark(_ arguments: [String]) async {
   guard arguments.count >= 2, let count = Int(arguments[1]) else {
     FileHandle.standardError.write(
-      Data("usage: policywatch-bench fetch BASE_URL COUNT [--concurrency N] [--per-host N] [--conditional]\n".utf8))
+      Data(
+        "usage: policywatch-bench fetch URL_TEMPLATE COUNT [--hosts H] [--concurrency N] [--per-host N] [--conditional]\n"
+          .utf8))
     exit(64)
   }
   let base = arguments[0]
@@ -23,7 +26,17 @@ func runFetchBenchmark(_ arguments: [String]) async {
     configuration.maxPerHost = value
   }
   let fetcher = Fetcher(configuration: configuration)
-  var requests = (0..<count).map { FetchRequest(url: "\(base)/page/\($0)") }
+  var hosts = 1
+  if let index = arguments.firstIndex(of: "--hosts"), index + 1 < arguments.count,
+    let value = Int(arguments[index + 1])
+  {
+    hosts = max(1, value)
+  }
+  var requests = (0..<count).map { index in
+    FetchRequest(
+      url: base.replacingOccurrences(of: "{i}", with: String(index))
+        .replacingOccurrences(of: "{h}", with: String(index % hosts + 1)))
+  }
   if arguments.contains("--conditional") {
     let first = await fetcher.fetch(requests)
     requests = first.map {

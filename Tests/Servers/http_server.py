@@ -67,11 +67,8 @@ def page_body(name, size):
     paragraph = ("<p>Clause %s: we keep your account data while your account exists.</p>\n" % name).encode()
     head = b"<!doctype html><html><head><meta charset=utf-8><title>Test page</title></head><body><main>\n"
     tail = b"</main></body></html>\n"
-    body = bytearray(head)
-    while len(body) + len(tail) < size:
-        body += paragraph
-    body += tail
-    return bytes(body)
+    repeats = max(1, (size - len(head) - len(tail)) // len(paragraph) + 1)
+    return head + paragraph * repeats + tail
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -226,13 +223,20 @@ def main():
         ROOT = arguments[arguments.index("--root") + 1]
     if "--port" in arguments:
         port = int(arguments[arguments.index("--port") + 1])
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
+    # --hosts N also listens on 127.0.0.2 … 127.0.0.N (same port), to stand for N sites in benchmarks.
+    hosts = int(arguments[arguments.index("--hosts") + 1]) if "--hosts" in arguments else 1
+    ThreadingHTTPServer.request_queue_size = 256
+    ThreadingHTTPServer.daemon_threads = True
+    servers = [ThreadingHTTPServer(("127.0.0.1", port), Handler)]
+    port = servers[0].server_address[1]
+    for host in range(2, hosts + 1):
+        servers.append(ThreadingHTTPServer(("127.0.0.%d" % host, port), Handler))
     threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
     bomb()
-    print("PORT %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    for extra in servers[1:]:
+        threading.Thread(target=extra.serve_forever, daemon=True).start()
+    print("PORT %d" % port, flush=True)
+    servers[0].serve_forever()
 
 
 if __name__ == "__main__":

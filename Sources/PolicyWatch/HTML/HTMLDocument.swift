@@ -29,11 +29,18 @@ public final class HTMLDocument {
   /// Parses `bytes` with recovery, no network access and no entity loading.
   /// - Parameter encoding: an IANA charset name libxml2 should decode with, or nil to let libxml2 sniff
   ///   (BOM, `<meta charset>`).
-  public init(bytes: [UInt8], encoding: String? = nil, url: String? = nil) throws(HTMLError) {
+  /// - Parameter ignoreDeclaredEncoding: ignore `<meta charset>` (for bytes already decoded to `encoding`).
+  public init(bytes: [UInt8], encoding: String? = nil, url: String? = nil, ignoreDeclaredEncoding: Bool = false)
+    throws(HTMLError)
+  {
     HTMLDocument.prepare()
-    let options = Int32(
+    var options = Int32(
       HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-        | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
+        | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue)
+    // Without XML_PARSE_HUGE libxml2 stops at 256 levels of nesting and drops the rest of the page silently;
+    // PolicyWatch walks trees iteratively, so depth is no danger, and a lost clause would be.
+    options |= Int32(XML_PARSE_HUGE.rawValue)
+    if ignoreDeclaredEncoding { options |= Int32(HTML_PARSE_IGNORE_ENC.rawValue) }
     // An empty buffer makes libxml2 return NULL; parse a blank document instead so callers get a document.
     let input = bytes.isEmpty ? Array("<html></html>".utf8) : bytes
     let document: xmlDocPtr? = input.withUnsafeBufferPointer { buffer in
