@@ -12,6 +12,9 @@ let rest = Array(arguments.dropFirst())
 switch name {
 case "fetch":
   await runFetchBenchmark(rest)
+case "extract":
+  await runExtractBenchmark(rest)
+case "diff": await runDiffBenchmark(rest)
 default:
   FileHandle.standardError.write(Data("policywatch-bench: unknown benchmark \(name)\n".utf8))
   exit(64)

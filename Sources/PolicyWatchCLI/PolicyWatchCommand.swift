@@ -14,6 +14,6 @@ struct PolicyWatchCommand: AsyncParsableCommand {
       It does not run JavaScript: pages that build their text in the browser are recorded as inaccessible.
       """,
     version: PolicyWatchVersion.string,
-    subcommands: [FetchCommand.self]
+    subcommands: [FetchCommand.self, ClassifyCommand.self]
   )
 }

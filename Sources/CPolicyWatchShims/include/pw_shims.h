@@ -1,4 +1,9 @@
-// C shims for PolicyWatch. Every function here exists because Swift cannot call the C API directly;
+// C shims for PolicyWatch.
+//
+// This header includes libcurl's and libxml2's headers, which are not modular: Clang attributes their declarations
+// to whichever module includes them first. A Swift file that uses libxml2 or libcurl must therefore import
+// CPolicyWatchShims as well as CLibXML2 / CCurl (`internal import` all of them), or the C names may not be found.
+// Every function here exists because Swift cannot call the C API directly;
 // each says why in one line. Ownership: none of these functions takes or gives ownership of anything.
 #ifndef PW_SHIMS_H
 #define PW_SHIMS_H

@@ -55,11 +55,12 @@ public enum CharsetDecoder {
       if source == .metaTag { charset = "utf-8" }
     }
     if charset == "utf-8" {
+      // Fast path: valid UTF-8 is passed on as it is; only invalid input pays for a repairing copy.
+      if String(validating: body, as: UTF8.self) != nil {
+        return Decoded(utf8: Array(body), charset: charset, source: source, hadInvalidBytes: false)
+      }
       let text = String(decoding: body, as: UTF8.self)
-      let utf8 = Array(text.utf8)
-      return Decoded(
-        utf8: utf8, charset: charset, source: source,
-        hadInvalidBytes: utf8.count != body.count || !utf8.elementsEqual(body))
+      return Decoded(utf8: Array(text.utf8), charset: charset, source: source, hadInvalidBytes: true)
     }
     if let converted = Iconv.convert(Array(body), from: charset) {
       return Decoded(utf8: converted.utf8, charset: charset, source: source, hadInvalidBytes: converted.invalid)

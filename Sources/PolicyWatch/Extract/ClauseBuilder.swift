@@ -1,9 +1,6 @@
 internal import CLibXML2
+internal import CPolicyWatchShims
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// How the clause builder treats an element.
 enum ElementRole: Equatable {
@@ -163,8 +160,7 @@ struct ClauseBuilder {
         guard cell.pointee.type == XML_ELEMENT_NODE, !ClauseBuilder.isHidden(cell) else { continue }
         let name = self.role(of: cell)
         guard name != .skip else { continue }
-        cells.append(
-          ClauseBuilder.collapse(flattenedText(cell, links: &links)).replacingOccurrences(of: "\n", with: " "))
+        cells.append(ClauseBuilder.collapse(flattenedText(cell, links: &links), lineSeparator: " "))
       }
       while let last = cells.last, last.isEmpty { cells.removeLast() }
       guard cells.contains(where: { !$0.isEmpty }) else { return }
@@ -316,7 +312,7 @@ struct ClauseBuilder {
 
   /// Collapses whitespace as a browser renders it: runs of spaces, tabs, newlines and no-break spaces become one
   /// space; `<br>` markers become line breaks; lines are trimmed and empty lines dropped.
-  static func collapse(_ raw: String) -> String {
+  static func collapse(_ raw: String, lineSeparator: String = "\n") -> String {
     var lines: [String] = []
     var line = String.UnicodeScalarView()
     var pendingSpace = false
@@ -328,7 +324,7 @@ struct ClauseBuilder {
     for scalar in raw.unicodeScalars {
       if scalar == "\u{0}" {
         endLine()
-      } else if scalar.properties.isWhitespace {
+      } else if ClauseBuilder.isCollapsibleSpace(scalar) {
         pendingSpace = !line.isEmpty
       } else {
         if pendingSpace {
@@ -339,8 +335,12 @@ struct ClauseBuilder {
       }
     }
     endLine()
-    return lines.joined(separator: "\n")
+    return lines.count == 1 ? lines[0] : lines.joined(separator: lineSeparator)
   }
+
+  /// Whitespace a browser collapses, plus the no-break and other Unicode spaces (cheaper than scalar properties).
+  @inline(__always)
+  static func isCollapsibleSpace(_ scalar: Unicode.Scalar) -> Bool { TextNormalization.isSpace(scalar) }
 
   static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
     var attribute = node.pointee.properties

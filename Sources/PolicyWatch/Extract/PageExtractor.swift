@@ -94,7 +94,7 @@ public enum PageExtractor {
     }
     builder.finish()
     let root = document.root
-    let title = (try? document.select(xpath: "/html/head/title | //title"))?.first.map {
+    let title = (try? document.select(xpath: "/html/head/title"))?.first.map {
       ClauseBuilder.collapse($0.text)
     }
     return ExtractedPage(
@@ -222,5 +222,34 @@ extension HTMLDocument {
   /// Parses bytes already decoded to UTF-8, ignoring the document's own charset declarations.
   convenience init(utf8 bytes: [UInt8]) throws(HTMLError) {
     try self.init(bytes: bytes, encoding: "UTF-8", url: nil, ignoreDeclaredEncoding: true)
+  }
+}
+
+extension ExtractionRule {
+  /// A rule from an XPath expression.
+  public static func xpath(_ expression: String) -> ExtractionRule { .nodes(xpath: expression, selector: expression) }
+
+  /// A rule from a CSS selector.
+  public static func css(_ selector: String) throws(CSSSelectorError) -> ExtractionRule {
+    .nodes(xpath: try CSSSelector.xpath(for: selector), selector: selector)
+  }
+
+  /// A rule from a declaration's selector (a CSS selector or a range).
+  public init(_ spec: SelectorSpec) throws(CSSSelectorError) {
+    switch spec {
+    case .css(let selector):
+      self = try .css(selector)
+    case .range(let range):
+      let startBefore: Bool
+      let endBefore: Bool
+      if case .before = range.start { startBefore = true } else { startBefore = false }
+      if case .before = range.end { endBefore = true } else { endBefore = false }
+      let name =
+        "{\(startBefore ? "startBefore" : "startAfter"): \(range.start.selector), "
+        + "\(endBefore ? "endBefore" : "endAfter"): \(range.end.selector)}"
+      self = .range(
+        start: try CSSSelector.xpath(for: range.start.selector), startInclusive: startBefore,
+        end: try CSSSelector.xpath(for: range.end.selector), endInclusive: !endBefore, selector: name)
+    }
   }
 }

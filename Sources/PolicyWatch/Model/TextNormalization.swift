@@ -9,9 +9,12 @@ public enum TextNormalization {
   public static func key(_ text: String) -> String {
     var output = String.UnicodeScalarView()
     var pendingSpace = false
-    for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
+    // NFKC is the identity on ASCII, Latin-1 letters and the characters mapped below; most clauses are only
+    // that, and skip Foundation's normalisation (the costliest step of extraction otherwise).
+    let normalized = needsNFKC(text) ? text.precomposedStringWithCompatibilityMapping : text
+    for scalar in normalized.unicodeScalars {
       if invisible.contains(scalar.value) { continue }
-      if scalar.properties.isWhitespace {
+      if isSpace(scalar) {
         pendingSpace = !output.isEmpty
         continue
       }
@@ -28,8 +31,26 @@ public enum TextNormalization {
     return String(output)
   }
 
+  static func needsNFKC(_ text: String) -> Bool {
+    for scalar in text.unicodeScalars {
+      let value = scalar.value
+      if value < 0x80 || (value >= 0xC0 && value <= 0xFF) { continue }
+      if typographic[value] != nil || invisible.contains(value) || value == 0xA0 { continue }
+      return true
+    }
+    return false
+  }
+
   /// `key` folded to lowercase, for similarity and for matching rules.
   public static func looseKey(_ text: String) -> String { key(text).lowercased() }
+
+  @inline(__always)
+  static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
+    return value == 0xA0 || value == 0x1680 || (value >= 0x2000 && value <= 0x200A) || value == 0x2028
+      || value == 0x2029 || value == 0x202F || value == 0x205F || value == 0x3000 || value == 0x85
+  }
 
   /// Zero-width space/joiners, word joiner, BOM, soft hyphen, bidi marks.
   static let invisible: Set<UInt32> = [

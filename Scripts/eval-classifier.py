@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Score `policywatch classify` output against the ToS;DR dev split.
+
+Usage: eval-classifier.py GOLD.tsv PREDICTIONS.tsv [--errors LABEL]
+
+GOLD.tsv is ../shared/corpus/tosdr-points/dev.tsv (columns point_id service doc case role datause_labels text);
+only rows with role `positive` or `negative` are scored (`ambiguous` rows are left out, as the corpus README says).
+PREDICTIONS.tsv has lines `point_id<TAB>LABEL|LABEL...`.
+
+Polarity: a negated label (NOT_X) and its affirmative (X) are distinct labels. Predicting X for a gold NOT_X is
+one false positive for X and one false negative for NOT_X. Scores are per label over the scored rows (multi-label:
+each (row, label) pair is a decision), plus the micro average over all labels. Labels predicted but never in the
+gold data (support 0) are listed separately: their predictions count as false positives in the micro average.
+"""
+import csv
+import sys
+from collections import Counter, defaultdict
+
+csv.field_size_limit(10**8)
+
+
+def read_gold(path):
+    gold, texts = {}, {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(rows)
+        col = {name: i for i, name in enumerate(header)}
+        for row in rows:
+            if len(row) < len(header):
+                continue
+            if row[col["role"]] not in ("positive", "negative"):
+                continue
+            labels = {x for x in row[col["datause_labels"]].split("|") if x}
+            gold[row[col["point_id"]]] = labels
+            texts[row[col["point_id"]]] = row[col["text"]]
+    return gold, texts
+
+
+def read_predictions(path):
+    predicted = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            pid, _, labels = line.partition("\t")
+            predicted[pid] = {x for x in labels.split("|") if x}
+    return predicted
+
+
+def main():
+    gold, texts = read_gold(sys.argv[1])
+    predicted = read_predictions(sys.argv[2])
+    show_errors = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--errors" else None
+    missing = [pid for pid in gold if pid not in predicted]
+    if missing:
+        print(f"warning: {len(missing)} scored rows have no prediction (counted as predicting nothing)")
+    tp, fp, fn = Counter(), Counter(), Counter()
+    errors = defaultdict(list)
+    for pid, truth in gold.items():
+        guess = predicted.get(pid, set())
+        for label in guess & truth:
+            tp[label] += 1
+        for label in guess - truth:
+            fp[label] += 1
+            errors[label].append(("FP", pid, truth, guess))
+        for label in truth - guess:
+            fn[label] += 1
+            errors[label].append(("FN", pid, truth, guess))
+    labels = sorted(set(tp) | set(fp) | set(fn))
+    supported = [label for label in labels if tp[label] + fn[label] > 0]
+    unsupported = [label for label in labels if tp[label] + fn[label] == 0]
+
+    def prf(t, p, n):
+        precision = t / (t + p) if t + p else 0.0
+        recall = t / (t + n) if t + n else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1
+
+    positives = sum(1 for labels in gold.values() if labels)
+    print(f"scored rows: {len(gold)} ({positives} with labels, {len(gold) - positives} negative)")
+    print(f"{'label':36} {'prec':>6} {'recall':>6} {'F1':>6} {'support':>8} {'pred':>6}")
+    for label in supported:
+        p, r, f = prf(tp[label], fp[label], fn[label])
+        print(f"{label:36} {p:6.3f} {r:6.3f} {f:6.3f} {tp[label] + fn[label]:8d} {tp[label] + fp[label]:6d}")
+    total = [sum(c.values()) for c in (tp, fp, fn)]
+    p, r, f = prf(*total)
+    print(f"{'micro average':36} {p:6.3f} {r:6.3f} {f:6.3f} {total[0] + total[2]:8d} {total[0] + total[1]:6d}")
+    annotated = [sum(c[label] for label in supported) for c in (tp, fp, fn)]
+    p, r, f = prf(*annotated)
+    print(f"{'micro, labels with support > 0':36} {p:6.3f} {r:6.3f} {f:6.3f} {annotated[0] + annotated[2]:8d}"
+          f" {annotated[0] + annotated[1]:6d}")
+    on_negative = sum(1 for pid, truth in gold.items() if not truth for _ in predicted.get(pid, set()))
+    on_positive = total[1] - on_negative
+    print(f"false positives: {on_negative} on negative rows, {on_positive} on positive rows (a quote carries only"
+          " the labels of its one ToS;DR case, so other practices it states count as false positives)")
+    low = [label for label in supported if prf(tp[label], fp[label], fn[label])[0] < 0.6]
+    if unsupported:
+        print("labels with support 0 in this split (every prediction is a false positive):")
+        for label in unsupported:
+            print(f"  {label:34} predicted {fp[label]} times")
+    print(f"labels with precision below 0.6: {', '.join(low) if low else 'none'}")
+    if show_errors:
+        for kind, pid, truth, guess in errors.get(show_errors, []):
+            print(f"--- {kind} {pid} gold={sorted(truth)} predicted={sorted(guess)}\n    {texts[pid][:400]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Evaluate the data-use classifier (`policywatch classify`) on the ToS;DR dev split.
+#
+# Usage: Scripts/eval-classifier.sh [--rules FILE] [--errors LABEL]
+#   --rules FILE    score a rules file instead of the built-in rules
+#   --errors LABEL  also list the false positives and negatives of one label (for tuning)
+#
+# Reads ../shared/corpus/tosdr-points/dev.tsv (relative to the repository), scores the rows whose role is
+# `positive` or `negative`, and prints per-label precision, recall, F1 and support, and the micro average.
+# Polarity: NOT_X and X are distinct labels (a negated statement predicted as affirmative is a miss for NOT_X and a
+# false positive for X). Builds in release mode into .build-eval (override with SCRATCH_PATH=...).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORPUS="${CORPUS:-../shared/corpus/tosdr-points/dev.tsv}"
+if [[ ! -f "$CORPUS" ]]; then
+  echo "eval-classifier: corpus not found at $CORPUS (it lives outside the repository, in ../shared/corpus);" \
+    "nothing to evaluate."
+  exit 0
+fi
+rules=()
+errors=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rules) rules=(--rules "$2"); shift 2 ;;
+    --errors) errors=(--errors "$2"); shift 2 ;;
+    *) echo "usage: $0 [--rules FILE] [--errors LABEL]" >&2; exit 2 ;;
+  esac
+done
+SCRATCH="${SCRATCH_PATH:-.build-eval}"
+swift build -c release --scratch-path "$SCRATCH" --product policywatch >&2
+BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/policywatch"
+if ! "$BIN" classify --help > /dev/null 2>&1; then
+  echo "eval-classifier: $BIN has no classify subcommand (ClassifyCommand must be registered in PolicyWatchCommand)" >&2
+  exit 1
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Cut the dev split into `id<TAB>text` (header dropped; the text is the 7th column).
+awk -F'\t' 'NR > 1 && ($5 == "positive" || $5 == "negative") { print $1 "\t" $7 }' "$CORPUS" > "$work/input.tsv"
+start=$(date +%s%N)
+"$BIN" classify "${rules[@]}" "$work/input.tsv" > "$work/predictions.tsv"
+end=$(date +%s%N)
+echo "classified $(wc -l < "$work/input.tsv") clauses in $(( (end - start) / 1000000 )) ms"
+python3 Scripts/eval-classifier.py "$CORPUS" "$work/predictions.tsv" "${errors[@]}"
