@@ -1,0 +1,616 @@
+/// What happened to a clause between two versions.
+public enum ClauseChangeKind: String, Sendable, Codable, CaseIterable {
+  /// Same text, same place (its section path may differ when a heading above it was renamed, added or removed).
+  case unchanged
+  case added
+  case removed
+  /// Rewritten in place: paired by word similarity; `words` holds the word diff.
+  case modified
+  /// Same text at another position (out of order), or in another section that exists in both versions.
+  case moved
+  /// One old clause became two adjacent new clauses.
+  case split
+  /// Two adjacent old clauses became one new clause.
+  case merged
+  /// A heading whose text changed; the clauses below it are not reported as changed.
+  case headingRenamed
+}
+
+/// One entry of a clause diff.
+public struct ClauseChange: Sendable, Hashable, Codable {
+  public var kind: ClauseChangeKind
+  /// Positions in the old clause list (empty for `added`; two for `merged`).
+  public var oldIndices: [Int]
+  /// Positions in the new clause list (empty for `removed`; two for `split`).
+  public var newIndices: [Int]
+  public var oldSection: [String]
+  public var newSection: [String]
+  /// Word diff old → new for `modified`, `split`, `merged` and `headingRenamed` (split/merged parts are joined
+  /// with "\n"); empty otherwise.
+  public var words: [WordEdit]
+  /// Similarity 0…1: 1 for `unchanged` and `moved`, 0 for `added` and `removed`; otherwise the Dice coefficient of
+  /// the word multisets, or, for a clause rewritten alone between unchanged neighbours, the share of tokens its
+  /// word diff keeps (2·equal / (old + new)).
+  public var similarity: Double
+
+  public init(
+    kind: ClauseChangeKind, oldIndices: [Int], newIndices: [Int], oldSection: [String], newSection: [String],
+    words: [WordEdit] = [], similarity: Double
+  ) {
+    self.kind = kind
+    self.oldIndices = oldIndices
+    self.newIndices = newIndices
+    self.oldSection = oldSection
+    self.newSection = newSection
+    self.words = words
+    self.similarity = similarity
+  }
+
+  /// True when the section path differs between the versions.
+  public var sectionChanged: Bool { !oldIndices.isEmpty && !newIndices.isEmpty && oldSection != newSection }
+}
+
+/// How many changes of each kind a diff holds.
+public struct ClauseDiffCounts: Sendable, Hashable, Codable {
+  public var unchanged = 0
+  public var added = 0
+  public var removed = 0
+  public var modified = 0
+  public var moved = 0
+  public var split = 0
+  public var merged = 0
+  public var headingRenamed = 0
+
+  public init() {}
+
+  mutating func add(_ kind: ClauseChangeKind) {
+    switch kind {
+    case .unchanged: unchanged += 1
+    case .added: added += 1
+    case .removed: removed += 1
+    case .modified: modified += 1
+    case .moved: moved += 1
+    case .split: split += 1
+    case .merged: merged += 1
+    case .headingRenamed: headingRenamed += 1
+    }
+  }
+}
+
+/// Clause-by-clause comparison of two versions of a document.
+///
+/// `changes` lists every clause (unchanged ones too) in new-document order; a removed clause is placed after the
+/// change of the old clause that preceded it.
+///
+/// The steps and why:
+/// 1. **Alignment** on comparison keys (`Clause.key`, so whitespace and typography never count) with patience
+///    diff and a bounded Myers fallback (`SequenceAlignment`). Aligned pairs are `unchanged`.
+/// 2. **Moves**: an unaligned old clause and an unaligned new clause with the same key (anywhere in the
+///    document) are `moved`, never counted as removed + added. Hash lookup: O(n).
+/// 3. **Gaps**: what is left lies in gaps between aligned clauses. Rewriting happens in place, so pairing by
+///    similarity is done per gap, which already bounds it by the gap sizes.
+/// 4. **Heading renames** (per gap): an old and a new heading of the same level are one `headingRenamed` when the
+///    clause right below them is the same aligned clause, or when their words are similar enough. Clauses below
+///    a renamed heading stay `unchanged` although their section path changed.
+/// 5. **Similarity pairing** (per gap, non-heading clauses): word fingerprints and Dice similarity
+///    (`WordFingerprint`). A small gap (≤ `exhaustiveLimit` old × new pairs) is compared exhaustively. In a large
+///    gap (a rewrite) an old clause is compared with the new clauses in a small window around its proportional
+///    position in the gap and, only when none of those is a good match, with a few new clauses sharing its
+///    rarest sampled words (a MinHash-style sample of each new clause's words is indexed; a few postings per
+///    word, nearest to the proportional position). So an n-clause rewrite costs O(n · (window + rare words ×
+///    postings)) comparisons, never n², and a 256-bit word signature rejects most hopeless pairs before the exact
+///    merge. Candidates are 1:1 (`modified`), 1:2 (`split`: two adjacent new clauses, the second mostly made of
+///    the old clause's words and bringing back a real part of it that the first lacks) and 2:1 (`merged`, the
+///    reverse); they are accepted greedily by score. Each accepted pair gets a word diff.
+/// 6. **Sections**: an aligned clause whose section path changed is `moved` only when it went from one section
+///    to another that both exist in both versions (after heading renames); a section path that changed because
+///    a heading was renamed, added or removed leaves it `unchanged`, with both paths reported.
+public struct ClauseDiff: Sendable {
+  public var changes: [ClauseChange]
+  public var counts: ClauseDiffCounts
+  public var hasChanges: Bool { counts.unchanged != changes.count }
+
+  /// Tuning of the similarity pairing; the defaults suit policy texts.
+  public struct Options: Sendable, Hashable {
+    /// Minimum Dice similarity for a removed and an added clause to be one `modified` clause.
+    public var modifiedThreshold = 0.5
+    /// Minimum similarity of a clause to two joined clauses for `split`/`merged`.
+    public var splitThreshold = 0.6
+    /// Minimum similarity of two headings at the same level to be one `headingRenamed` when the content below
+    /// them is not the same.
+    public var headingThreshold = 0.4
+    /// Gaps with at most this many (old × new) pairs are compared exhaustively.
+    public var exhaustiveLimit = 4_096
+    /// Half-width of the positional window in large gaps.
+    public var window = 2
+    /// Large gaps index a sample of each clause's words (its `sampleSize` smallest word hashes, a MinHash-style
+    /// sample, so similar clauses sample the same words); an old clause looks up its own sample and takes the
+    /// `rareWords` rarest hits, `postingsPerWord` new clauses each, nearest to its proportional position.
+    public var sampleSize = 8
+    public var rareWords = 3
+    public var postingsPerWord = 4
+
+    public init() {}
+  }
+
+  public init(changes: [ClauseChange]) {
+    self.changes = changes
+    var counts = ClauseDiffCounts()
+    for change in changes { counts.add(change.kind) }
+    self.counts = counts
+  }
+
+  public static func compare(old: [Clause], new: [Clause], options: Options = Options()) -> ClauseDiff {
+    var differ = ClauseDiffer(old: old, new: new, options: options)
+    return ClauseDiff(changes: differ.run())
+  }
+}
+
+/// A pairing of old and new clauses found by one of the steps.
+private struct Pairing {
+  var kind: ClauseChangeKind
+  var olds: [Int]
+  var news: [Int]
+  var similarity: Double
+  var inSequence = false
+  /// The word diff when it was already computed while pairing.
+  var words: [WordEdit]? = nil
+}
+
+private struct Candidate {
+  var score: Double
+  var similarity: Double
+  var kind: ClauseChangeKind
+  var olds: [Int]
+  var news: [Int]
+}
+
+private struct ClauseDiffer {
+  let old: [Clause]
+  let new: [Clause]
+  let options: ClauseDiff.Options
+  var pairings: [Pairing] = []
+  var oldPairing: [Int]  // index into pairings, -1 when unpaired
+  var newPairing: [Int]
+  var oldFingerprints: [WordFingerprint?]
+  var newFingerprints: [WordFingerprint?]
+  var sectionKeys: [String: String] = [:]
+
+  init(old: [Clause], new: [Clause], options: ClauseDiff.Options) {
+    self.old = old
+    self.new = new
+    self.options = options
+    oldPairing = [Int](repeating: -1, count: old.count)
+    newPairing = [Int](repeating: -1, count: new.count)
+    oldFingerprints = [WordFingerprint?](repeating: nil, count: old.count)
+    newFingerprints = [WordFingerprint?](repeating: nil, count: new.count)
+  }
+
+  mutating func run() -> [ClauseChange] {
+    // Keys are interned to small ids through a fast 64-bit hash of their bytes; equal hashes are confirmed by
+    // comparing the strings, so a collision can never make two different clauses equal.
+    var interner = KeyInterner(capacity: old.count + new.count)
+    // Index loops, not `map`: a closure receives each Clause by value, and copying a Clause retains five fields.
+    var oldIds = [Int](repeating: 0, count: old.count)
+    for i in old.indices { oldIds[i] = interner.id(old[i].key) }
+    var newIds = [Int](repeating: 0, count: new.count)
+    for j in new.indices { newIds[j] = interner.id(new[j].key) }
+    let idCount = interner.count
+
+    // 1. Alignment.
+    let matches = SequenceAlignment.matches(old: oldIds, new: newIds, idCount: idCount)
+    for match in matches {
+      record(Pairing(kind: .unchanged, olds: [match.old], news: [match.new], similarity: 1, inSequence: true))
+    }
+
+    // 2. Moves: equal keys among the unaligned clauses, first come first paired.
+    if matches.count < max(old.count, new.count) {
+      // Stacks built from the end, so popping gives the earliest old clause with that key.
+      var pending: [Int: [Int]] = [:]
+      for i in old.indices.reversed() where oldPairing[i] < 0 { pending[oldIds[i], default: []].append(i) }
+      if !pending.isEmpty {
+        for j in new.indices where newPairing[j] < 0 {
+          guard let i = pending[newIds[j]]?.popLast() else { continue }
+          record(Pairing(kind: .moved, olds: [i], news: [j], similarity: 1))
+        }
+      }
+    }
+
+    // 3.–5. Gaps between aligned clauses.
+    var previousOld = 0
+    var previousNew = 0
+    for index in 0...matches.count {
+      let match = index < matches.count ? matches[index] : SequenceAlignment.Match(old: old.count, new: new.count)
+      if previousOld < match.old, previousNew < match.new {
+        var removed: [Int] = []
+        var added: [Int] = []
+        for i in previousOld..<match.old where oldPairing[i] < 0 { removed.append(i) }
+        for j in previousNew..<match.new where newPairing[j] < 0 { added.append(j) }
+        if !removed.isEmpty, !added.isEmpty { pairInGap(removed: removed, added: added) }
+      }
+      previousOld = match.old + 1
+      previousNew = match.new + 1
+    }
+
+    // 6. Sections of aligned clauses.
+    classifySectionChanges()
+    return buildChanges()
+  }
+
+  mutating func record(_ pairing: Pairing) {
+    let index = pairings.count
+    pairings.append(pairing)
+    for i in pairing.olds { oldPairing[i] = index }
+    for j in pairing.news { newPairing[j] = index }
+  }
+
+  mutating func oldFingerprint(_ i: Int) -> WordFingerprint {
+    if let fingerprint = oldFingerprints[i] { return fingerprint }
+    let fingerprint = WordFingerprint(old[i].key)
+    oldFingerprints[i] = fingerprint
+    return fingerprint
+  }
+
+  mutating func newFingerprint(_ j: Int) -> WordFingerprint {
+    if let fingerprint = newFingerprints[j] { return fingerprint }
+    let fingerprint = WordFingerprint(new[j].key)
+    newFingerprints[j] = fingerprint
+    return fingerprint
+  }
+
+  // MARK: Pairing inside one gap
+
+  mutating func pairInGap(removed: [Int], added: [Int]) {
+    // Fast path for the commonest gap, one clause rewritten in place: the word diff is needed anyway if they pair,
+    // so it is computed first and its share of kept tokens serves as the similarity (no fingerprints).
+    if removed.count == 1, added.count == 1, old[removed[0]].kind != .heading, new[added[0]].kind != .heading {
+      let diff = WordDiff.diffWithCounts(old[removed[0]].text, new[added[0]].text)
+      let total = diff.oldCount + diff.newCount
+      let similarity = total == 0 ? 0 : Double(2 * diff.equal) / Double(total)
+      if similarity >= options.modifiedThreshold {
+        record(Pairing(kind: .modified, olds: removed, news: added, similarity: similarity, words: diff.edits))
+      }
+      return
+    }
+    var removedHeadings: [Int] = []
+    var addedHeadings: [Int] = []
+    for i in removed where old[i].kind == .heading { removedHeadings.append(i) }
+    for j in added where new[j].kind == .heading { addedHeadings.append(j) }
+    pairHeadings(removed: removedHeadings, added: addedHeadings)
+    var removedText: [Int] = []
+    var addedText: [Int] = []
+    for i in removed where oldPairing[i] < 0 && old[i].kind != .heading { removedText.append(i) }
+    for j in added where newPairing[j] < 0 && new[j].kind != .heading { addedText.append(j) }
+    if removedText.isEmpty || addedText.isEmpty { return }
+    pairBySimilarity(removed: removedText, added: addedText)
+  }
+
+  mutating func pairHeadings(removed: [Int], added: [Int]) {
+    if removed.isEmpty || added.isEmpty { return }
+    var candidates: [Candidate] = []
+    for (p, i) in removed.enumerated() {
+      // Bounded: with many headings in one gap, only headings of nearby rank are compared.
+      let center = p * added.count / removed.count
+      let ranks =
+        removed.count * added.count <= options.exhaustiveLimit
+        ? 0..<added.count : max(0, center - options.window)..<min(added.count, center + options.window + 1)
+      for q in ranks {
+        let j = added[q]
+        guard old[i].level == new[j].level else { continue }
+        let similarity = oldFingerprint(i).dice(newFingerprint(j))
+        let sameContentBelow =
+          i + 1 < old.count && j + 1 < new.count && oldPairing[i + 1] >= 0
+          && oldPairing[i + 1] == newPairing[j + 1] && pairings[oldPairing[i + 1]].inSequence
+        guard sameContentBelow || similarity >= options.headingThreshold else { continue }
+        candidates.append(
+          Candidate(
+            score: similarity + (sameContentBelow ? 1 : 0), similarity: similarity, kind: .headingRenamed,
+            olds: [i], news: [j]))
+      }
+    }
+    accept(candidates)
+  }
+
+  mutating func pairBySimilarity(removed: [Int], added: [Int]) {
+    let removedPrints = removed.map { oldFingerprint($0) }
+    let addedPrints = added.map { newFingerprint($0) }
+    let exhaustive = removed.count * added.count <= options.exhaustiveLimit
+    var postings: [UInt64: [Int32]] = [:]
+    if !exhaustive {
+      postings.reserveCapacity(added.count * 8)
+      for (q, fingerprint) in addedPrints.enumerated() {
+        var previous: UInt64? = nil
+        for hash in fingerprint.sample(options.sampleSize) where hash != previous {
+          postings[hash, default: []].append(Int32(q))
+          previous = hash
+        }
+      }
+    }
+    var candidates: [Candidate] = []
+    var ranks: [Int] = []
+    for (p, i) in removed.enumerated() {
+      let r = removedPrints[p]
+      ranks.removeAll(keepingCapacity: true)
+      if exhaustive {
+        ranks.append(contentsOf: 0..<added.count)
+      } else {
+        let center = p * added.count / removed.count
+        ranks.append(contentsOf: max(0, center - options.window)..<min(added.count, center + options.window + 1))
+      }
+      var best = 0.0
+      var evaluated = 0
+      while true {
+        for q in ranks[evaluated...] {
+          let a = addedPrints[q]
+          let j = added[q]
+          // Cheap rejection: skip the exact comparison when even an optimistic estimate of the common words can
+          // reach neither the modified threshold nor the containment a split/merge needs.
+          let estimate = r.commonEstimate(a)
+          if Double(2 * estimate) < options.modifiedThreshold * Double(r.count + a.count),
+            2 * estimate < min(r.count, a.count)
+          {
+            continue
+          }
+          let common = r.commonCount(with: a)
+          let similarity = r.count + a.count == 0 ? 0 : Double(2 * common) / Double(r.count + a.count)
+          best = max(best, similarity)
+          if similarity >= options.modifiedThreshold {
+            candidates.append(
+              Candidate(score: similarity, similarity: similarity, kind: .modified, olds: [i], news: [j]))
+          }
+          // Split: this new clause and the next one (adjacent in the new document) both come from `i`.
+          if q + 1 < added.count, added[q + 1] == j + 1, a.count > 0, Double(common) >= 0.5 * Double(a.count) {
+            let b = addedPrints[q + 1]
+            if let score = joinedScore(whole: r, first: a, second: b, firstSimilarity: similarity) {
+              candidates.append(Candidate(score: score, similarity: score, kind: .split, olds: [i], news: [j, j + 1]))
+            }
+          }
+          // Merged: this old clause and the next one (adjacent in the old document) became `j`.
+          if p + 1 < removed.count, removed[p + 1] == i + 1, r.count > 0, Double(common) >= 0.5 * Double(r.count) {
+            let b = removedPrints[p + 1]
+            if let score = joinedScore(whole: a, first: r, second: b, firstSimilarity: similarity) {
+              candidates.append(Candidate(score: score, similarity: score, kind: .merged, olds: [i, i + 1], news: [j]))
+            }
+          }
+        }
+        // A clause rewritten in place is found in the window; only otherwise look further, by rare words.
+        guard !exhaustive, evaluated == 0, best < options.modifiedThreshold + 0.1 else { break }
+        evaluated = ranks.count
+        let center = p * added.count / removed.count
+        rareWordCandidates(r, center: center, postings: postings, into: &ranks)
+        if ranks.count == evaluated { break }
+      }
+    }
+    accept(candidates)
+  }
+
+  /// The score of reading `first`+`second` as one clause that corresponds to `whole`, when it qualifies as a
+  /// split/merge: `second` is mostly made of words of `whole`, it brings back a real part of `whole` that `first`
+  /// lacks (≥ 15% of its words, at least 2), and the joined text is similar enough. A qualifying split beats the
+  /// 1:1 pairing of `whole` and `first` (that is the point of the test), hence the score just above it.
+  func joinedScore(
+    whole: WordFingerprint, first: WordFingerprint, second: WordFingerprint, firstSimilarity: Double
+  ) -> Double? {
+    guard second.count > 0 else { return nil }
+    guard Double(whole.commonCount(with: second)) >= 0.5 * Double(second.count) else { return nil }
+    let joined = first.combined(with: second)
+    let joinedCommon = whole.commonCount(with: joined)
+    let gain = joinedCommon - whole.commonCount(with: first)
+    guard gain >= 2, Double(gain) >= 0.15 * Double(whole.count) else { return nil }
+    let similarity = Double(2 * joinedCommon) / Double(whole.count + joined.count)
+    guard similarity >= options.splitThreshold else { return nil }
+    return max(similarity, firstSimilarity + 0.001)
+  }
+
+  /// Adds the ranks of new clauses sharing the rarest words of `fingerprint`, nearest to `center` first.
+  func rareWordCandidates(
+    _ fingerprint: WordFingerprint, center: Int, postings: [UInt64: [Int32]], into ranks: inout [Int]
+  ) {
+    var rarest: [(count: Int, list: [Int32])] = []
+    var previous: UInt64? = nil
+    for hash in fingerprint.sample(options.sampleSize) where hash != previous {
+      previous = hash
+      guard let list = postings[hash] else { continue }
+      if rarest.count < options.rareWords {
+        rarest.append((list.count, list))
+      } else if let worst = rarest.indices.max(by: { rarest[$0].count < rarest[$1].count }),
+        list.count < rarest[worst].count
+      {
+        rarest[worst] = (list.count, list)
+      }
+    }
+    for (_, list) in rarest {
+      // Postings are in rank order: binary search the center, then take the nearest on both sides.
+      var low = 0
+      var high = list.count
+      while low < high {
+        let mid = (low + high) / 2
+        if Int(list[mid]) < center { low = mid + 1 } else { high = mid }
+      }
+      let half = options.postingsPerWord / 2
+      for k in max(0, low - half)..<min(list.count, low + half) where !ranks.contains(Int(list[k])) {
+        ranks.append(Int(list[k]))
+      }
+    }
+  }
+
+  /// Accepts candidates greedily by score (ties: earlier clauses first) when none of their clauses is taken.
+  mutating func accept(_ candidates: [Candidate]) {
+    let ordered = candidates.sorted { a, b in
+      if a.score != b.score { return a.score > b.score }
+      if a.olds[0] != b.olds[0] { return a.olds[0] < b.olds[0] }
+      if a.news[0] != b.news[0] { return a.news[0] < b.news[0] }
+      return a.olds.count + a.news.count < b.olds.count + b.news.count
+    }
+    for candidate in ordered {
+      guard candidate.olds.allSatisfy({ oldPairing[$0] < 0 }), candidate.news.allSatisfy({ newPairing[$0] < 0 })
+      else { continue }
+      record(
+        Pairing(
+          kind: candidate.kind, olds: candidate.olds, news: candidate.news, similarity: candidate.similarity))
+    }
+  }
+
+  // MARK: Sections
+
+  mutating func sectionKey(_ heading: String) -> String {
+    if let key = sectionKeys[heading] { return key }
+    let key = TextNormalization.key(heading)
+    sectionKeys[heading] = key
+    return key
+  }
+
+  mutating func classifySectionChanges() {
+    var renamed: [String: String] = [:]
+    for pairing in pairings where pairing.kind == .headingRenamed {
+      renamed[old[pairing.olds[0]].key] = new[pairing.news[0]].key
+    }
+    var oldSections: Set<[String]>? = nil
+    var newSections: Set<[String]>? = nil
+    for index in pairings.indices where pairings[index].inSequence {
+      let i = pairings[index].olds[0]
+      let j = pairings[index].news[0]
+      if old[i].section == new[j].section { continue }
+      let mappedOld = old[i].section.map { heading in
+        let key = sectionKey(heading)
+        return renamed[key] ?? key
+      }
+      let newPath = new[j].section.map { sectionKey($0) }
+      if mappedOld == newPath { continue }
+      // Sections that exist in a version: every heading opens one; the top level always exists.
+      if oldSections == nil {
+        var sections: Set<[String]> = [[]]
+        for clause in old where clause.kind == .heading {
+          sections.insert((clause.section.map { sectionKey($0) } + [clause.key]).map { renamed[$0] ?? $0 })
+        }
+        oldSections = sections
+        sections = [[]]
+        for clause in new where clause.kind == .heading {
+          sections.insert(clause.section.map { sectionKey($0) } + [clause.key])
+        }
+        newSections = sections
+      }
+      if newSections!.contains(mappedOld), oldSections!.contains(newPath) {
+        pairings[index].kind = .moved
+      }
+    }
+  }
+
+  // MARK: Output
+
+  func buildChanges() -> [ClauseChange] {
+    // Order: every change with new clauses sits at its first new index; a removed clause sits right after the
+    // change of the nearest preceding old clause that was aligned or paired in its gap (moves do not count).
+    // Linear: removed clauses are bucketed by the new index they follow.
+    var removedAfter = [[Int]](repeating: [], count: new.count + 1)  // bucket p + 1 follows new index p
+    var lastNew = -1
+    for i in old.indices {
+      let index = oldPairing[i]
+      if index < 0 {
+        removedAfter[lastNew + 1].append(i)
+      } else if pairings[index].kind != .moved || pairings[index].inSequence {
+        lastNew = max(lastNew, pairings[index].news.last!)
+      }
+    }
+    var changes: [ClauseChange] = []
+    changes.reserveCapacity(max(old.count, new.count) + 16)
+    func appendRemoved(after position: Int) {
+      for i in removedAfter[position + 1] {
+        changes.append(
+          ClauseChange(
+            kind: .removed, oldIndices: [i], newIndices: [], oldSection: old[i].section, newSection: [],
+            similarity: 0))
+      }
+    }
+    appendRemoved(after: -1)
+    for j in new.indices {
+      let index = newPairing[j]
+      if index < 0 {
+        changes.append(
+          ClauseChange(
+            kind: .added, oldIndices: [], newIndices: [j], oldSection: [], newSection: new[j].section, similarity: 0)
+        )
+      } else if pairings[index].news[0] == j {
+        changes.append(change(for: pairings[index]))
+      }
+      appendRemoved(after: j)
+    }
+    return changes
+  }
+
+  func change(for pairing: Pairing) -> ClauseChange {
+    var words: [WordEdit] = []
+    switch pairing.kind {
+    case .modified, .split, .merged, .headingRenamed:
+      if let computed = pairing.words {
+        words = computed
+        break
+      }
+      let oldText =
+        pairing.olds.count == 1 ? old[pairing.olds[0]].text : pairing.olds.map { old[$0].text }.joined(separator: "\n")
+      let newText =
+        pairing.news.count == 1 ? new[pairing.news[0]].text : pairing.news.map { new[$0].text }.joined(separator: "\n")
+      words = WordDiff.diff(oldText, newText)
+    default: break
+    }
+    return ClauseChange(
+      kind: pairing.kind, oldIndices: pairing.olds, newIndices: pairing.news, oldSection: old[pairing.olds[0]].section,
+      newSection: new[pairing.news[0]].section, words: words, similarity: pairing.similarity)
+  }
+}
+
+/// Interns comparison keys as dense ids.
+private struct KeyInterner {
+  /// Hash → first id with that hash; further keys with the same hash (collisions) chain through `next`.
+  var firstByHash: [UInt64: Int] = [:]
+  var keys: [String] = []
+  var next: [Int] = []
+  var count: Int { keys.count }
+
+  init(capacity: Int) {
+    firstByHash.reserveCapacity(capacity)
+    keys.reserveCapacity(capacity)
+    next.reserveCapacity(capacity)
+  }
+
+  mutating func id(_ key: String) -> Int {
+    let hash = Self.hash(key)
+    var candidate = firstByHash[hash] ?? -1
+    var last = -1
+    while candidate >= 0 {
+      if keys[candidate] == key { return candidate }
+      last = candidate
+      candidate = next[candidate]
+    }
+    let id = keys.count
+    keys.append(key)
+    next.append(-1)
+    if last >= 0 { next[last] = id } else { firstByHash[hash] = id }
+    return id
+  }
+
+  /// A multiply-mix hash over 8 bytes at a time (the keys are long; byte-at-a-time hashing dominated).
+  static func hash(_ key: String) -> UInt64 {
+    var key = key
+    return key.withUTF8 { buffer -> UInt64 in
+      let raw = UnsafeRawBufferPointer(buffer)
+      var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+      var offset = 0
+      while offset + 8 <= raw.count {
+        let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+        hash ^= hash >> 29
+        offset += 8
+      }
+      var tail: UInt64 = 0
+      var shift: UInt64 = 0
+      while offset < raw.count {
+        tail |= UInt64(raw[offset]) << shift
+        shift += 8
+        offset += 1
+      }
+      hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+      return hash ^ (hash >> 31)
+    }
+  }
+}
