@@ -14,6 +14,9 @@ struct PolicyWatchCommand: AsyncParsableCommand {
       It does not run JavaScript: pages that build their text in the browser are recorded as inaccessible.
       """,
     version: PolicyWatchVersion.string,
-    subcommands: [FetchCommand.self, ClassifyCommand.self]
+    subcommands: [
+      CheckCommand.self, ReplayCommand.self, LogCommand.self, FsckCommand.self, ExtractCommand.self, FetchCommand.self,
+      ClassifyCommand.self,
+    ]
   )
 }

@@ -1,0 +1,68 @@
+/// The data-use language a change brings: for every added or modified clause, the matches that were not present
+/// in the previous version (a new category, a new polarity, or a new matching phrase in that section); and removed
+/// protections (a negated clause such as "we do not share…" that is gone).
+public enum DataUseReport {
+  public static func findings(old: [Clause], new: [Clause], diff: ClauseDiff, classifier: DataUseClassifier)
+    -> [DataUseFinding]
+  {
+    struct Seen: Hashable {
+      var section: String
+      var category: String
+      var polarity: DataUsePolarity
+      var match: String
+    }
+    func top(_ section: [String]) -> String { section.first ?? "" }
+    var baseline = Set<Seen>()
+    var oldCategories = Set<String>()
+    for clause in old {
+      for match in classifier.classify(clause.text) {
+        baseline.insert(Seen(section: top(clause.section), category: match.category, polarity: match.polarity, match: match.match.lowercased()))
+        oldCategories.insert("\(match.category)/\(match.polarity.rawValue)")
+      }
+    }
+    var newCategories = Set<String>()
+    for clause in new {
+      for match in classifier.classify(clause.text) { newCategories.insert("\(match.category)/\(match.polarity.rawValue)") }
+    }
+    var findings: [DataUseFinding] = []
+    for change in diff.changes {
+      switch change.kind {
+      case .added, .modified, .split, .merged:
+        for index in change.newIndices where new.indices.contains(index) {
+          let clause = new[index]
+          for match in classifier.classify(clause.text) {
+            let seen = Seen(section: top(clause.section), category: match.category, polarity: match.polarity, match: match.match.lowercased())
+            guard !baseline.contains(seen) else { continue }
+            // A modified clause whose old text already said the same thing (same category and polarity) brings
+            // nothing new unless the matching words changed.
+            if change.kind == .modified, let oldIndex = change.oldIndices.first, old.indices.contains(oldIndex) {
+              let before = classifier.classify(old[oldIndex].text)
+              if before.contains(where: { $0.category == match.category && $0.polarity == match.polarity && $0.match.lowercased() == match.match.lowercased() }) {
+                continue
+              }
+            }
+            findings.append(
+              DataUseFinding(
+                category: match.category, polarity: match.polarity, change: change.kind == .added ? "added" : "modified",
+                text: clause.text, section: clause.section, match: match.match))
+          }
+        }
+      case .removed:
+        for index in change.oldIndices where old.indices.contains(index) {
+          let clause = old[index]
+          for match in classifier.classify(clause.text) where match.polarity == .negated {
+            // A protection is lost only if no clause of the new version still says it.
+            guard !newCategories.contains("\(match.category)/\(match.polarity.rawValue)") else { continue }
+            findings.append(
+              DataUseFinding(
+                category: match.category, polarity: match.polarity, change: "removed", text: clause.text,
+                section: clause.section, match: match.match))
+          }
+        }
+      default:
+        break
+      }
+    }
+    return findings
+  }
+}

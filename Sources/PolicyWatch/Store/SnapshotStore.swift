@@ -1,0 +1,206 @@
+import Foundation
+
+/// The snapshot store: a plain directory (default `Snapshots/`).
+///
+/// Layout (every file human-readable JSON or JSON Lines, every write crash-safe through `FileIO`):
+///
+///     STORE.json                              format and version of the store
+///     lock                                    the single-writer lock (pid and start time of the holder)
+///     documents/<service>/<document>/
+///       document.json                         the real service and document names
+///       timeline.jsonl                        every fetch attempt, append-only, with the events it caused
+///       versions/<id>.json                    each distinct extracted text (clauses, declared dates)
+///       objects/<sha256>                      raw snapshots (content-addressed)
+///       state.json                            a cache of the timeline's conclusions, rebuilt from it if needed
+///
+/// The timeline is the commit point: objects and versions are written before the timeline line that refers to
+/// them, and `state.json` after it. A run killed at any instant leaves at worst unreferenced files (removed by
+/// `fsck --repair`) or a stale `state.json` (brought up to date from the timeline when read).
+public final class SnapshotStore: @unchecked Sendable {
+  public let path: String
+  public static let format = "policywatch-store"
+  public static let formatVersion = 1
+
+  public enum OpenError: Error, CustomStringConvertible {
+    case notAStore(String)
+    case io(StoreIOError)
+    public var description: String {
+      switch self {
+      case .notAStore(let path): "\(path) is not a PolicyWatch store (no STORE.json); run `policywatch check` or `replay` to create one"
+      case .io(let error): error.description
+      }
+    }
+  }
+
+  /// Opens a store; `create` makes it when absent.
+  public init(path: String, create: Bool) throws(OpenError) {
+    self.path = path
+    let marker = "\(path)/STORE.json"
+    if !FileIO.exists(marker) {
+      guard create else { throw .notAStore(path) }
+      let json = "{\n  \"format\": \"\(SnapshotStore.format)\",\n  \"version\": \(SnapshotStore.formatVersion)\n}\n"
+      do {
+        try FileIO.writeAtomically(Array(json.utf8), to: marker)
+      } catch {
+        throw .io(error)
+      }
+    }
+  }
+
+  // MARK: Documents
+
+  public struct DocumentRef: Sendable, Hashable, Codable, Comparable {
+    public var service: String
+    public var document: String
+    public init(service: String, document: String) {
+      self.service = service
+      self.document = document
+    }
+    public var name: String { "\(service)/\(document)" }
+    public static func < (lhs: DocumentRef, rhs: DocumentRef) -> Bool { lhs.name < rhs.name }
+  }
+
+  func directory(_ ref: DocumentRef) -> String {
+    "\(path)/\(StoreNames.documentPath(service: ref.service, document: ref.document))"
+  }
+
+  /// Every document in the store, sorted by name.
+  public func documents() -> [DocumentRef] {
+    let root = "\(path)/documents"
+    var refs: [DocumentRef] = []
+    let manager = FileManager.default
+    for service in (try? manager.contentsOfDirectory(atPath: root)) ?? [] {
+      for document in (try? manager.contentsOfDirectory(atPath: "\(root)/\(service)")) ?? [] {
+        let file = "\(root)/\(service)/\(document)/document.json"
+        if let bytes = FileIO.read(file), let ref = try? StoreJSON.decoder.decode(DocumentRef.self, from: Data(bytes)) {
+          refs.append(ref)
+        }
+      }
+    }
+    return refs.sorted()
+  }
+
+  func ensureDocument(_ ref: DocumentRef) throws(StoreIOError) {
+    let file = "\(directory(ref))/document.json"
+    guard !FileIO.exists(file) else { return }
+    let bytes = StoreJSON.pretty(ref)
+    try FileIO.writeAtomically(bytes, to: file)
+  }
+
+  // MARK: Timeline and events
+
+  public func timeline(_ ref: DocumentRef) -> [TimelineEntry] {
+    guard let bytes = FileIO.read("\(directory(ref))/timeline.jsonl") else { return [] }
+    var entries: [TimelineEntry] = []
+    for line in bytes.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+      if let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) { entries.append(entry) }
+    }
+    return entries
+  }
+
+  func appendTimeline(_ entries: [TimelineEntry], for ref: DocumentRef) throws(StoreIOError) {
+    try FileIO.appendLines(entries.map(StoreJSON.line), to: "\(directory(ref))/timeline.jsonl")
+  }
+
+  /// Every event of a document, in time order.
+  public func events(_ ref: DocumentRef) -> [StoreEvent] {
+    timeline(ref).flatMap { $0.events ?? [] }
+  }
+
+  /// Every event of every document (optionally only those matching `filter`), in time order.
+  public func allEvents(matching filter: (DocumentRef) -> Bool = { _ in true }) -> [StoreEvent] {
+    documents().filter(filter).flatMap(events).sorted { ($0.firstSeen, $0.id) < ($1.firstSeen, $1.id) }
+  }
+
+  // MARK: Versions and objects
+
+  public func version(_ id: String, of ref: DocumentRef) -> VersionRecord? {
+    guard let bytes = FileIO.read("\(directory(ref))/versions/\(id).json") else { return nil }
+    return try? StoreJSON.decoder.decode(VersionRecord.self, from: Data(bytes))
+  }
+
+  /// The ids of every stored version of a document.
+  public func versionIDs(of ref: DocumentRef) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "\(directory(ref))/versions")) ?? []
+    return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }
+  }
+
+  func writeVersion(_ record: VersionRecord, for ref: DocumentRef) throws(StoreIOError) {
+    let file = "\(directory(ref))/versions/\(record.id).json"
+    guard !FileIO.exists(file) else { return }
+    let bytes = StoreJSON.pretty(record)
+    try FileIO.writeAtomically(bytes, to: file)
+  }
+
+  public func object(_ hash: String, of ref: DocumentRef) -> [UInt8]? {
+    guard hash.allSatisfy(\.isHexDigit) else { return nil }
+    return FileIO.read("\(directory(ref))/objects/\(hash)")
+  }
+
+  @discardableResult
+  func putObject(_ bytes: [UInt8], for ref: DocumentRef) throws(StoreIOError) -> String {
+    let hash = SHA256.hex(bytes)
+    let file = "\(directory(ref))/objects/\(hash)"
+    if !FileIO.exists(file) { try FileIO.writeAtomically(bytes, to: file) }
+    return hash
+  }
+
+  func removeObject(_ hash: String, of ref: DocumentRef) {
+    guard hash.allSatisfy(\.isHexDigit) else { return }
+    try? FileManager.default.removeItem(atPath: "\(directory(ref))/objects/\(hash)")
+  }
+
+  // MARK: State
+
+  /// The document's state, brought up to date with its timeline (after a crash `state.json` may lag behind).
+  public func state(_ ref: DocumentRef) -> DocumentState {
+    let file = "\(directory(ref))/state.json"
+    var state =
+      FileIO.read(file).flatMap { try? StoreJSON.decoder.decode(DocumentState.self, from: Data($0)) }
+      ?? DocumentState(service: ref.service, document: ref.document)
+    let lagging = timeline(ref).filter { entry in state.lastAttempt.map { entry.time > $0 } ?? true }
+    for entry in lagging { state.apply(entry) }
+    return state
+  }
+
+  func writeState(_ state: DocumentState, for ref: DocumentRef) throws(StoreIOError) {
+    let bytes = StoreJSON.pretty(state)
+    try FileIO.writeAtomically(bytes, to: "\(directory(ref))/state.json")
+  }
+}
+
+extension DocumentState {
+  /// Folds one timeline entry into the state: the single definition of what the timeline means.
+  mutating func apply(_ entry: TimelineEntry) {
+    lastAttempt = entry.time
+    for event in entry.events ?? [] {
+      switch event.kind {
+      case .first, .change, .flap, .technical:
+        if let version = event.version {
+          current = version
+          recent.removeAll { $0 == version }
+          recent.append(version)
+          if recent.count > 10 { recent.removeFirst(recent.count - 10) }
+        }
+      case .inaccessible:
+        inaccessibleSince = inaccessibleSince ?? event.firstSeen
+        inaccessibleReason = event.reason
+      case .recovered:
+        break
+      }
+    }
+    switch entry.outcome {
+    case .recorded, .unchanged, .notModified:
+      if entry.version != nil || entry.outcome == .notModified { currentLastSeen = entry.time }
+      if entry.outcome != .notModified {
+        inaccessibleSince = nil
+        inaccessibleReason = nil
+      }
+    case .inaccessible, .failed:
+      inaccessibleSince = inaccessibleSince ?? entry.time
+      inaccessibleReason = entry.reason
+    }
+    if entry.kept == true, let snapshot = entry.snapshot { pinned.insert(snapshot) }
+    if entry.kept == true, let pages = entry.pages { pinned.formUnion(pages.values) }
+  }
+}

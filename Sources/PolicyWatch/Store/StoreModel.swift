@@ -1,0 +1,206 @@
+import Foundation
+
+/// What happened to one fetch attempt.
+public enum FetchAttemptOutcome: String, Sendable, Codable {
+  /// The text changed: a new version was recorded (or a flap to an earlier one).
+  case recorded
+  /// Fetched; the text is the same as the current version (noise only).
+  case unchanged
+  /// 304: the server says nothing changed.
+  case notModified = "not-modified"
+  /// Reached, but the page is not the document (error page, bot wall, selector matched nothing, lost its text).
+  case inaccessible
+  /// Not reached (network, HTTP error).
+  case failed
+}
+
+/// One line of a document's `timeline.jsonl`: every fetch attempt, kept forever.
+public struct TimelineEntry: Sendable, Codable, Equatable {
+  public var time: Date
+  public var url: String
+  public var status: Int?
+  public var etag: String?
+  public var lastModified: String?
+  public var outcome: FetchAttemptOutcome
+  public var reason: String?
+  /// SHA-256 of the raw bytes (of every page, for a `combine` document, joined by their ids).
+  public var snapshot: String?
+  /// Whether the raw bytes are kept in `objects/` (see the retention rule in the README).
+  public var kept: Bool?
+  /// The version the text matched or created.
+  public var version: String?
+  /// For `combine` documents: each page's raw snapshot hash.
+  public var pages: [String: String]?
+  /// The events this attempt caused (a change, a flap, the start of an inaccessible streak…).
+  public var events: [StoreEvent]?
+}
+
+/// Kinds of event a document can have.
+public enum EventKind: String, Sendable, Codable, CaseIterable {
+  case first, change, flap, technical, inaccessible, recovered
+}
+
+public struct ClauseCounts: Sendable, Codable, Equatable {
+  public var added = 0
+  public var removed = 0
+  public var modified = 0
+  public init(added: Int = 0, removed: Int = 0, modified: Int = 0) {
+    self.added = added
+    self.removed = removed
+    self.modified = modified
+  }
+}
+
+/// Flags on a change: what this tool exists to catch.
+public enum ChangeFlag: String, Sendable, Codable {
+  /// The text changed but the declared date did not.
+  case silent
+  /// The declared date is earlier than the last fetch that still showed the previous text.
+  case backdated
+}
+
+/// One line of `events.jsonl`, and of `policywatch log --format json`.
+public struct StoreEvent: Sendable, Codable, Equatable {
+  /// Stable: `<document slug>/<kind>/<firstSeen>`; alerts deduplicate on it.
+  public var id: String
+  public var service: String
+  public var document: String
+  public var kind: EventKind
+  /// Fetch time of the first snapshot showing this state.
+  public var firstSeen: Date
+  /// Last fetch that showed the previous text (nil for `first`).
+  public var lastSeenBefore: Date?
+  public var version: String?
+  public var previousVersion: String?
+  /// The document's own date after the change ("Effective …", "Last updated …"), ISO.
+  public var declaredDate: String?
+  public var previousDeclaredDate: String?
+  public var flags: [ChangeFlag]
+  public var clauses: ClauseCounts?
+  public var reason: String?
+  public var dataUse: [DataUseFinding]?
+}
+
+/// A data-use match found in a change (issue: the data-use report).
+public struct DataUseFinding: Sendable, Codable, Equatable {
+  public var category: String
+  public var polarity: DataUsePolarity
+  public var change: String
+  public var text: String
+  public var section: [String]
+  public var match: String
+}
+
+/// An extracted text version, stored once per distinct text in `versions/<id>.json`.
+public struct VersionRecord: Sendable, Codable {
+  public var id: String
+  public var service: String
+  public var document: String
+  public var firstSeen: Date
+  public var snapshot: String
+  public var clauses: [Clause]
+  public var declaredDates: [DeclaredDate]
+  public var language: String?
+  public var title: String?
+  public var extractor: Int
+  public var rules: String
+  /// For `combine` documents: each page's raw snapshot hash.
+  public var pages: [String: String]?
+
+  /// The declared date that matters: the latest effective date, else the latest updated date.
+  public var declaredDate: String? {
+    let effective = declaredDates.filter { $0.kind == .effective }.map(\.date).max()
+    return effective ?? declaredDates.map(\.date).max()
+  }
+}
+
+/// Per-page state kept between runs (validators, the latest raw bytes).
+public struct PageState: Sendable, Codable, Equatable {
+  public var url: String
+  public var etag: String?
+  public var lastModified: String?
+  public var latestSnapshot: String?
+  public var httpCharset: String?
+}
+
+/// A document's `state.json`: written last in every update, so it always describes complete work.
+public struct DocumentState: Sendable, Codable {
+  public var service: String
+  public var document: String
+  /// The version the document currently shows (the last good one).
+  public var current: String?
+  /// When `current` was last seen (fetch time).
+  public var currentLastSeen: Date?
+  /// Recent versions, newest last, for flap detection.
+  public var recent: [String] = []
+  public var pages: [String: PageState] = [:]
+  public var lastAttempt: Date?
+  /// Set while the document is inaccessible: since when, and why.
+  public var inaccessibleSince: Date?
+  public var inaccessibleReason: String?
+  /// Fingerprint of the rules and extractor that made `current` (a change triggers a technical re-extraction).
+  public var rules: String?
+  public var extractor: Int?
+  /// Raw snapshots kept forever (they produced a version or show why the document was inaccessible).
+  public var pinned: Set<String> = []
+}
+
+/// The JSON conventions of the store: sorted keys, ISO 8601 dates, no escaped slashes.
+enum StoreJSON {
+  static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+      var container = encoder.singleValueContainer()
+      try container.encode(StoreJSON.format(date))
+    }
+    return encoder
+  }()
+
+  static let prettyEncoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+      var container = encoder.singleValueContainer()
+      try container.encode(StoreJSON.format(date))
+    }
+    return encoder
+  }()
+
+  static let decoder: JSONDecoder = {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .custom { decoder in
+      let container = try decoder.singleValueContainer()
+      let text = try container.decode(String.self)
+      guard let date = StoreJSON.parse(text) else {
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 date: \(text)")
+      }
+      return date
+    }
+    return decoder
+  }()
+
+  static func format(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: date)
+  }
+
+  static func parse(_ text: String) -> Date? {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    if let date = formatter.date(from: text) { return date }
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text)
+  }
+
+  /// Pretty JSON bytes with a final newline.
+  static func pretty<T: Encodable>(_ value: T) -> [UInt8] {
+    guard let data = try? prettyEncoder.encode(value) else { return [] }
+    return [UInt8](data) + [10]
+  }
+
+  static func line<T: Encodable>(_ value: T) -> String {
+    String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// When two extractions are "the same text": the identity of a version.
+///
+/// Built from each clause's comparison key, lowercased, with what real pages change on every fetch without the
+/// policy changing taken out: dates written in another format ("February 24, 2025" / "24 February 2025") are
+/// rewritten as ISO dates, relative times ("updated 3 days ago") are blanked, and interface-only clauses ("Back to
+/// top", "Copy link") are dropped. Clause order does not count: the same clauses in another order (a layout
+/// change) are the same version. Link targets and markup never reach the keys.
+public enum VersionIdentity {
+  public static func id(of clauses: [Clause]) -> String {
+    let keys = clauses.compactMap(canonicalKey).sorted()
+    return String(SHA256.hex(keys.joined(separator: "\n")).prefix(20))
+  }
+
+  /// The key a clause contributes to its version's identity, or nil for interface text.
+  static func canonicalKey(_ clause: Clause) -> String? {
+    var key = clause.key.lowercased()
+    if chrome.contains(key.trimmingCharacters(in: CharacterSet(charactersIn: " .:!?"))) { return nil }
+    if key.contains(where: \.isNumber) {
+      key = canonicalDates(key)
+      key = blankRelativeTimes(key)
+    }
+    return key.isEmpty ? nil : key
+  }
+
+  static let chrome: Set<String> = [
+    "back to top", "skip to content", "skip to main content", "copy link", "link copied", "print", "share",
+    "on this page", "table of contents", "was this page helpful", "was this helpful", "yes", "no", "close", "menu",
+    "open menu", "close menu", "scroll to top", "go to top", "top", "download pdf", "print this page",
+  ]
+
+  static let months: [String: Int] = [
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+  ]
+
+  /// "september 18, 2024", "sept. 18th 2024", "18 september 2024" → "2024-09-18".
+  static func canonicalDates(_ text: String) -> String {
+    let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    guard words.count >= 3 else { return text }
+    var output: [String] = []
+    var index = 0
+    func number(_ word: String, _ range: ClosedRange<Int>) -> Int? {
+      var digits = word.trimmingCharacters(in: CharacterSet(charactersIn: ",."))
+      for suffix in ["st", "nd", "rd", "th"] where digits.hasSuffix(suffix) { digits.removeLast(2) }
+      guard let value = Int(digits), range.contains(value) else { return nil }
+      return value
+    }
+    func month(_ word: String) -> Int? { months[word.trimmingCharacters(in: CharacterSet(charactersIn: ",."))] }
+    func iso(_ year: Int, _ month: Int, _ day: Int, trailing: String) -> String {
+      String(format: "%04d-%02d-%02d", year, month, day) + trailing
+    }
+    func trailing(_ word: String) -> String { word.hasSuffix(",") ? "," : word.hasSuffix(".") ? "." : "" }
+    while index < words.count {
+      if index + 2 < words.count, let m = month(words[index]), let d = number(words[index + 1], 1...31),
+        let y = number(words[index + 2], 1900...2199)
+      {
+        output.append(iso(y, m, d, trailing: trailing(words[index + 2])))
+        index += 3
+      } else if index + 2 < words.count, let d = number(words[index], 1...31), let m = month(words[index + 1]),
+        let y = number(words[index + 2], 1900...2199)
+      {
+        output.append(iso(y, m, d, trailing: trailing(words[index + 2])))
+        index += 3
+      } else {
+        output.append(words[index])
+        index += 1
+      }
+    }
+    return output.joined(separator: " ")
+  }
+
+  /// "3 days ago", "an hour ago" → "(time) ago".
+  static func blankRelativeTimes(_ text: String) -> String {
+    guard text.contains(" ago") else { return text }
+    var words = text.split(separator: " ").map(String.init)
+    let units = ["second", "minute", "hour", "day", "week", "month", "year"]
+    var index = 0
+    while index + 2 < words.count {
+      let unit = words[index + 1].trimmingCharacters(in: CharacterSet(charactersIn: "s"))
+      if words[index + 2].hasPrefix("ago"), units.contains(unit) {
+        words[index] = "(time)"
+        words[index + 1] = ""
+      }
+      index += 1
+    }
+    return words.filter { !$0.isEmpty }.joined(separator: " ")
+  }
+}
+
+/// Recognises pages that are not the document: error pages and bot walls served with status 200.
+public enum PageHealth {
+  static let phrases = [
+    "access denied", "just a moment", "enable javascript", "javascript is disabled", "javascript is required",
+    "please turn javascript on", "this page isn't available", "this page is not available", "page not found",
+    "404 not found", "403 forbidden", "captcha", "are you a robot", "verify you are human", "verify you are a human",
+    "checking your browser", "attention required", "you have been blocked", "request blocked", "too many requests",
+    "unusual traffic", "service unavailable", "something went wrong", "an error occurred", "error 404", "error 403",
+    "temporarily unavailable", "sign in to continue", "log in to continue",
+  ]
+
+  /// Why the page looks like an error or bot page, or nil. Only short pages qualify: a real policy that mentions
+  /// CAPTCHAs in passing is long.
+  public static func problem(clauses: [Clause], title: String?) -> String? {
+    let text = clauses.prefix(60).map(\.key).joined(separator: " ").lowercased()
+    guard text.count < 4000 else { return nil }
+    let haystack = (title?.lowercased() ?? "") + " " + text
+    for phrase in phrases where haystack.contains(phrase) {
+      return "looks like an error or bot page (\"\(phrase)\")"
+    }
+    if clauses.isEmpty { return "the page has no text (it may need JavaScript, which PolicyWatch does not run)" }
+    return nil
+  }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import PolicyWatch
+
+/// `policywatch log`: the recorded events.
+struct LogCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "log",
+    abstract: "List recorded events (first, change, flap, technical, inaccessible, recovered).",
+    discussion: "Text: one line per event, newest first. JSON: JSON Lines in time order (schema in README.md)."
+  )
+
+  @Argument(help: "SERVICE or SERVICE/DOCUMENT.")
+  var filter: String?
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Option(help: "Only events first seen at or after this date (2024-09-19 or a full timestamp).")
+  var since: String?
+
+  @Option(help: "At most this many events (the newest).")
+  var limit: Int?
+
+  @Flag(help: "Only events that bring data-use language.")
+  var dataUse = false
+
+  @Option(help: "text, or json (JSON Lines).")
+  var format: OutputFormat = .text
+
+  func run() throws {
+    let store: SnapshotStore
+    do {
+      store = try SnapshotStore(path: storeOptions.store, create: false)
+    } catch {
+      printError("policywatch: \(error)")
+      throw ExitCode(2)
+    }
+    let documentFilter = filter.map(DocumentFilter.init)
+    var sinceDate: Date?
+    if let since {
+      guard let date = EventFormatting.parseDate(since) else {
+        printError("policywatch: --since \(since): not a date (use 2024-09-19 or 2024-09-19T06:10:13Z)")
+        throw ExitCode(64)
+      }
+      sinceDate = date
+    }
+    if let documentFilter, !store.documents().contains(where: { documentFilter.matches(service: $0.service, document: $0.document) }) {
+      printError("policywatch: no document matches \(filter ?? ""); the store has: " + store.documents().map(\.name).joined(separator: ", "))
+      throw ExitCode(2)
+    }
+    var events = store.allEvents { ref in documentFilter?.matches(service: ref.service, document: ref.document) ?? true }
+    if let sinceDate { events = events.filter { $0.firstSeen >= sinceDate } }
+    if dataUse { events = events.filter { !($0.dataUse ?? []).isEmpty } }
+    if let limit { events = Array(events.suffix(max(0, limit))) }
+    switch format {
+    case .json:
+      for event in events { print(EventFormatting.json(event)) }
+    case .text:
+      for event in events.reversed() { print(EventFormatting.line(event)) }
+    }
+  }
+}

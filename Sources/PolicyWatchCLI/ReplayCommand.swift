@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import PolicyWatch
+
+/// `policywatch replay DIR`: ingest historical snapshots as if fetched at their times.
+struct ReplayCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "replay",
+    abstract: "Record a folder of dated snapshots (DIR/declaration.json + DIR/snapshots/<time>[#page].html).",
+    discussion: """
+      Each snapshot is extracted with the rules in force at its time; the same decisions as `check` are made and \
+      the same events recorded. Replaying the same folder twice adds nothing the second time. Several DIRs are \
+      replayed one after the other.
+      """
+  )
+
+  @Argument(help: "Folders laid out like the documents of ../shared/corpus/ota-genai-eu once unpacked.")
+  var directories: [String]
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Option(help: "text, or json (one event per line).")
+  var format: OutputFormat = .text
+
+  func run() throws {
+    let store: SnapshotStore
+    let lock: StoreLock
+    do {
+      store = try SnapshotStore(path: storeOptions.store, create: true)
+      lock = try StoreLock(store: storeOptions.store)
+    } catch {
+      printError("policywatch: \(error)")
+      throw ExitCode(2)
+    }
+    let replayer = Replayer(recorder: Recorder(store: store))
+    var troubled = false
+    var changed = false
+    for directory in directories {
+      do {
+        let summary = try replayer.replay(directory: directory) { result in
+          for event in result.events {
+            print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
+          }
+        }
+        changed = changed || summary.events.contains { $0.kind == .change || $0.kind == .first }
+        for warning in summary.warnings { printError("warning: \(warning)") }
+        if format == .text {
+          printError("\(summary.service)/\(summary.document): \(summary.snapshots) snapshots recorded, \(summary.skipped) skipped")
+        }
+      } catch {
+        troubled = true
+        printError("error: \(error)")
+      }
+    }
+    withExtendedLifetime(lock) {}
+    if troubled { throw ExitCode(2) }
+    if changed { throw ExitCode(1) }
+  }
+}

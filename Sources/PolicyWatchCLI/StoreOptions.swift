@@ -1,0 +1,47 @@
+import ArgumentParser
+import PolicyWatch
+
+/// `--store DIR`, shared by every command that reads or writes the store.
+struct StoreOptions: ParsableArguments {
+  @Option(help: "The snapshot store (a directory).")
+  var store: String = "Snapshots"
+}
+
+/// Output formats of the summary commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json
+}
+
+/// `SERVICE` or `SERVICE/DOCUMENT` filters.
+struct DocumentFilter {
+  var service: String
+  var document: String?
+
+  init(_ text: String) {
+    if let slash = text.firstIndex(of: "/") {
+      service = String(text[..<slash])
+      document = String(text[text.index(after: slash)...])
+    } else {
+      service = text
+      document = nil
+    }
+  }
+
+  func matches(service: String, document: String) -> Bool {
+    service == self.service && (self.document == nil || self.document == document)
+  }
+}
+
+/// Writes to standard error.
+func printError(_ message: String) {
+  var standardError = StandardError()
+  print(message, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+  mutating func write(_ string: String) {
+    FileHandle.standardError.write(Data(string.utf8))
+  }
+}
+
+import Foundation
