@@ -77,6 +77,8 @@ public struct Recorder: Sendable {
     let etag = observation.pages.count == 1 ? observation.pages[0].validators.etag : nil
     let lastModified = observation.pages.count == 1 ? observation.pages[0].validators.lastModified : nil
     var superseded: [String] = []
+    /// A technical re-extraction recorded before this attempt's own result (returned with it).
+    var technicalEvents: [StoreEvent] = []
 
     func entry(_ outcome: FetchAttemptOutcome, reason: String? = nil, snapshot: String? = nil, kept: Bool? = nil,
       version: String? = nil, pages: [String: String]? = nil, events: [StoreEvent]? = nil) -> TimelineEntry
@@ -97,7 +99,7 @@ public struct Recorder: Sendable {
       }
       let line = entry(outcome, reason: reason, snapshot: snapshot, kept: startsStreak && snapshot != nil ? true : nil, pages: pages, events: events.isEmpty ? nil : events)
       try commit([line], state: &state, ref: ref, superseded: superseded)
-      return RecordResult(outcome: outcome, events: events, reason: reason)
+      return RecordResult(outcome: outcome, events: technicalEvents + events, reason: reason)
     }
 
     // 1. Pages that could not be fetched.
@@ -137,7 +139,7 @@ public struct Recorder: Sendable {
     if allNotModified, state.current != nil {
       let line = entry(.notModified, snapshot: snapshot, version: state.current)
       try commit([line], state: &state, ref: ref, superseded: [])
-      return RecordResult(outcome: .notModified, events: [], reason: nil)
+      return RecordResult(outcome: .notModified, events: technicalEvents, reason: nil)
     }
 
     // 3. The rules or the extractor changed since the current version: re-extract the latest snapshot first.
@@ -163,6 +165,7 @@ public struct Recorder: Sendable {
             time: time, url: "", status: nil, outcome: .recorded, reason: "technical re-extraction", snapshot: previous.snapshot,
             kept: true, version: id, pages: previous.pages, events: [technical])
           try commit([line], state: &state, ref: ref, superseded: [])
+          technicalEvents.append(technical)
           current = record
         }
       }
@@ -210,7 +213,7 @@ public struct Recorder: Sendable {
     if id == current?.id {
       let line = entry(.unchanged, snapshot: snapshot, version: id, pages: combinedPages, events: events.isEmpty ? nil : events)
       try commit([line], state: &state, ref: ref, superseded: superseded)
-      return RecordResult(outcome: .unchanged, events: events, reason: nil)
+      return RecordResult(outcome: .unchanged, events: technicalEvents + events, reason: nil)
     }
     if state.recent.contains(id), let earlier = store.version(id, of: ref) {
       var flap = event(.flap, ref: ref, time: time, state: state, reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)
@@ -218,7 +221,7 @@ public struct Recorder: Sendable {
       events.append(flap)
       let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
       try commit([line], state: &state, ref: ref, superseded: superseded)
-      return RecordResult(outcome: .recorded, events: events, reason: nil)
+      return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
     }
     let record = VersionRecord(
       id: id, service: ref.service, document: ref.document, firstSeen: time, snapshot: snapshot ?? "",
@@ -245,7 +248,7 @@ public struct Recorder: Sendable {
     events.append(change)
     let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
     try commit([line], state: &state, ref: ref, superseded: superseded)
-    return RecordResult(outcome: .recorded, events: events, reason: nil)
+    return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
   }
 
   private func counts(_ diff: ClauseDiff) -> ClauseCounts {
