@@ -45,7 +45,9 @@ struct CheckCommand: AsyncParsableCommand {
     var documents: [DocumentDeclaration] = []
     for service in loaded.services {
       for document in service.documents {
-        guard filters.isEmpty || filters.contains(where: { $0.matches(service: document.service, document: document.documentType) })
+        guard
+          filters.isEmpty
+            || filters.contains(where: { $0.matches(service: document.service, document: document.documentType) })
         else { continue }
         documents.append(service.declaration(of: document.documentType, at: now) ?? document)
       }

@@ -66,16 +66,19 @@ struct ExtractCommand: AsyncParsableCommand {
       guard let name = document ?? (service.documents.count == 1 ? service.documents[0].documentType : nil),
         let found = service.documents.first(where: { $0.documentType == name })
       else {
-        printError("policywatch: choose --document among: " + service.documents.map(\.documentType).joined(separator: ", "))
+        printError(
+          "policywatch: choose --document among: " + service.documents.map(\.documentType).joined(separator: ", "))
         throw ExitCode(64)
       }
       rules = found
     } else {
-      var page = PageDeclaration(id: "page", fetch: source, select: select.map(SelectorSpec.css), remove: remove.map(SelectorSpec.css))
+      var page = PageDeclaration(
+        id: "page", fetch: source, select: select.map(SelectorSpec.css), remove: remove.map(SelectorSpec.css))
       if select.isEmpty { page.select = [.css("body")] }
       rules = DocumentDeclaration(service: "-", documentType: "-", pages: [page], isCombined: false)
     }
-    let pages = Dictionary(uniqueKeysWithValues: rules.pages.map { ($0.id, RawPage(id: $0.id, bytes: bytes, httpCharset: httpCharset)) })
+    let pages = Dictionary(
+      uniqueKeysWithValues: rules.pages.map { ($0.id, RawPage(id: $0.id, bytes: bytes, httpCharset: httpCharset)) })
     let extracted: ExtractedDocument
     do {
       extracted = try DocumentExtractor.extract(rules, pages: pages)
@@ -100,7 +103,10 @@ struct ExtractCommand: AsyncParsableCommand {
       }
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      let data = try encoder.encode(Output(title: extracted.title, language: extracted.language, declaredDates: extracted.declaredDates, clauses: extracted.clauses))
+      let data = try encoder.encode(
+        Output(
+          title: extracted.title, language: extracted.language, declaredDates: extracted.declaredDates,
+          clauses: extracted.clauses))
       print(String(decoding: data, as: UTF8.self))
     }
   }

@@ -45,7 +45,9 @@ struct ReplayCommand: ParsableCommand {
         changed = changed || summary.events.contains { $0.kind == .change || $0.kind == .first }
         for warning in summary.warnings { printError("warning: \(warning)") }
         if format == .text {
-          printError("\(summary.service)/\(summary.document): \(summary.snapshots) snapshots recorded, \(summary.skipped) skipped")
+          printError(
+            "\(summary.service)/\(summary.document): \(summary.snapshots) snapshots recorded, \(summary.skipped) skipped"
+          )
         }
       } catch {
         troubled = true

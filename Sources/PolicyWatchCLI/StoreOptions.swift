@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PolicyWatch
 
 /// `--store DIR`, shared by every command that reads or writes the store.
@@ -43,5 +44,3 @@ struct StandardError: TextOutputStream {
     FileHandle.standardError.write(Data(string.utf8))
   }
 }
-
-import Foundation

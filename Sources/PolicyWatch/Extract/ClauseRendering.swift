@@ -8,7 +8,9 @@ public enum ClauseRendering {
       switch clause.kind {
       case .heading:
         if !lines.isEmpty { lines.append("") }
-        lines.append(String(repeating: "#", count: max(1, min(6, clause.level))) + " " + text.replacingOccurrences(of: "\n", with: " "))
+        lines.append(
+          String(repeating: "#", count: max(1, min(6, clause.level))) + " "
+            + text.replacingOccurrences(of: "\n", with: " "))
         lines.append("")
       case .listItem:
         if previous != .listItem, lines.last != "" { lines.append("") }

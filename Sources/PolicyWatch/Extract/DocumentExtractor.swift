@@ -36,9 +36,9 @@ public enum DocumentExtractor {
   /// re-extraction of every document's latest snapshot (recorded as `technical`, never as a policy change).
   public static let version = 1
 
-  public static func extract(_ declaration: DocumentDeclaration, pages: [String: RawPage]) throws(
-    DocumentExtractionError
-  ) -> ExtractedDocument {
+  public static func extract(_ declaration: DocumentDeclaration, pages: [String: RawPage])
+    throws(DocumentExtractionError) -> ExtractedDocument
+  {
     var clauses: [Clause] = []
     var language: String?
     var title: String?

@@ -3,8 +3,10 @@ import Foundation
 /// One-line, human descriptions of events (for `check`, `replay` and `log` text output).
 public enum EventFormatting {
   public static func line(_ event: StoreEvent) -> String {
-    var parts = [String(StoreJSON.format(event.firstSeen).prefix(16)).replacingOccurrences(of: "T", with: " "),
-      "\(event.service)/\(event.document)", event.kind.rawValue]
+    var parts = [
+      String(StoreJSON.format(event.firstSeen).prefix(16)).replacingOccurrences(of: "T", with: " "),
+      "\(event.service)/\(event.document)", event.kind.rawValue,
+    ]
     if let counts = event.clauses {
       parts.append("+\(counts.added) -\(counts.removed) ~\(counts.modified)")
     }
@@ -14,7 +16,10 @@ public enum EventFormatting {
     if !event.flags.isEmpty { parts.append(event.flags.map(\.rawValue).joined(separator: ",")) }
     if let findings = event.dataUse, !findings.isEmpty {
       let categories = Array(
-        Set(findings.map { ($0.change == "removed" ? "removed " : "") + ($0.polarity == .negated ? "NOT_" : "") + $0.category })
+        Set(
+          findings.map {
+            ($0.change == "removed" ? "removed " : "") + ($0.polarity == .negated ? "NOT_" : "") + $0.category
+          })
       ).sorted()
       parts.append("data-use: " + categories.joined(separator: ","))
     }

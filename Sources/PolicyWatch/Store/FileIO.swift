@@ -128,7 +128,9 @@ public final class StoreLock {
     descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw .io(.errno("open", path)) }
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-      let holder = FileIO.read(path).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+      let holder =
+        FileIO.read(path).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+        ?? ""
       close(descriptor)
       throw .held(path: path, holder: holder.isEmpty ? "unknown process" : holder)
     }

@@ -26,7 +26,9 @@ public enum Fsck {
         let temporaries = names.filter { $0.hasPrefix(".tmp-") }
         if !temporaries.isEmpty {
           report.leftovers.append("\(ref.name): \(temporaries.count) unfinished write(s) in \(folder)")
-          if repair { report.repaired.append("removed \(FileIO.removeTemporaries(in: folder)) temp file(s) in \(folder)") }
+          if repair {
+            report.repaired.append("removed \(FileIO.removeTemporaries(in: folder)) temp file(s) in \(folder)")
+          }
         }
       }
       // The timeline: every line parses, times never go back.
@@ -46,7 +48,9 @@ public enum Fsck {
       report.timelineEntries += entries.count
       // Versions: each referenced version exists, and its id is the identity of its clauses.
       var referencedVersions = Set(entries.compactMap(\.version))
-      for entry in entries { for event in entry.events ?? [] { if let id = event.version { referencedVersions.insert(id) } } }
+      for entry in entries {
+        for event in entry.events ?? [] { if let id = event.version { referencedVersions.insert(id) } }
+      }
       for id in referencedVersions.sorted() {
         guard let version = store.version(id, of: ref) else {
           report.problems.append("\(ref.name): version \(id) is referenced by the timeline but missing")
@@ -83,7 +87,9 @@ public enum Fsck {
         }
       }
       // The state cache agrees with the timeline.
-      let written = FileIO.read("\(directory)/state.json").flatMap { try? StoreJSON.decoder.decode(DocumentState.self, from: Data($0)) }
+      let written = FileIO.read("\(directory)/state.json").flatMap {
+        try? StoreJSON.decoder.decode(DocumentState.self, from: Data($0))
+      }
       if !entries.isEmpty, written?.lastAttempt != entries.last?.time || written?.current != state.current {
         report.leftovers.append("\(ref.name): state.json lags behind the timeline")
         if repair, (try? store.writeState(state, for: ref)) != nil {

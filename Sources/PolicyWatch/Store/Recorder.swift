@@ -80,9 +80,10 @@ public struct Recorder: Sendable {
     /// A technical re-extraction recorded before this attempt's own result (returned with it).
     var technicalEvents: [StoreEvent] = []
 
-    func entry(_ outcome: FetchAttemptOutcome, reason: String? = nil, snapshot: String? = nil, kept: Bool? = nil,
-      version: String? = nil, pages: [String: String]? = nil, events: [StoreEvent]? = nil) -> TimelineEntry
-    {
+    func entry(
+      _ outcome: FetchAttemptOutcome, reason: String? = nil, snapshot: String? = nil, kept: Bool? = nil,
+      version: String? = nil, pages: [String: String]? = nil, events: [StoreEvent]? = nil
+    ) -> TimelineEntry {
       TimelineEntry(
         time: time, url: url, status: status, etag: etag, lastModified: lastModified, outcome: outcome, reason: reason,
         snapshot: snapshot, kept: kept, version: version, pages: pages, events: events)
@@ -97,7 +98,9 @@ public struct Recorder: Sendable {
         events.append(
           event(.inaccessible, ref: ref, time: time, state: state, reason: reason, version: nil))
       }
-      let line = entry(outcome, reason: reason, snapshot: snapshot, kept: startsStreak && snapshot != nil ? true : nil, pages: pages, events: events.isEmpty ? nil : events)
+      let line = entry(
+        outcome, reason: reason, snapshot: snapshot, kept: startsStreak && snapshot != nil ? true : nil, pages: pages,
+        events: events.isEmpty ? nil : events)
       try commit([line], state: &state, ref: ref, superseded: superseded)
       return RecordResult(outcome: outcome, events: technicalEvents + events, reason: reason)
     }
@@ -134,7 +137,11 @@ public struct Recorder: Sendable {
       state.pages[page.id] = pageState
     }
     let snapshot =
-      pageHashes.count == 1 ? pageHashes.values.first : String(SHA256.hex(pageHashes.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\n")).prefix(64))
+      pageHashes.count == 1
+      ? pageHashes.values.first
+      : String(
+        SHA256.hex(pageHashes.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\n"))
+          .prefix(64))
     let combinedPages = declaration.isCombined ? pageHashes : nil
     if allNotModified, state.current != nil {
       let line = entry(.notModified, snapshot: snapshot, version: state.current)
@@ -148,7 +155,9 @@ public struct Recorder: Sendable {
     if let previous = current, previous.rules != fingerprint || previous.extractor != DocumentExtractor.version {
       var previousRaw: [String: RawPage] = [:]
       for (id, hash) in previous.pages ?? [declaration.pages.first?.id ?? "": previous.snapshot] {
-        if let bytes = store.object(hash, of: ref) { previousRaw[id] = RawPage(id: id, bytes: bytes, httpCharset: state.pages[id]?.httpCharset) }
+        if let bytes = store.object(hash, of: ref) {
+          previousRaw[id] = RawPage(id: id, bytes: bytes, httpCharset: state.pages[id]?.httpCharset)
+        }
       }
       if let again = try? DocumentExtractor.extract(declaration, pages: previousRaw) {
         let id = VersionIdentity.id(of: again.clauses)
@@ -158,11 +167,14 @@ public struct Recorder: Sendable {
             clauses: again.clauses, declaredDates: again.declaredDates, language: again.language, title: again.title,
             extractor: DocumentExtractor.version, rules: fingerprint, pages: previous.pages)
           try store.writeVersion(record, for: ref)
-          var technical = event(.technical, ref: ref, time: time, state: state, reason: "the rules or the extractor changed; the latest snapshot was re-extracted", version: record)
+          var technical = event(
+            .technical, ref: ref, time: time, state: state,
+            reason: "the rules or the extractor changed; the latest snapshot was re-extracted", version: record)
           technical.previousVersion = previous.id
           technical.clauses = counts(ClauseDiff.compare(old: previous.clauses, new: record.clauses))
           let line = TimelineEntry(
-            time: time, url: "", status: nil, outcome: .recorded, reason: "technical re-extraction", snapshot: previous.snapshot,
+            time: time, url: "", status: nil, outcome: .recorded, reason: "technical re-extraction",
+            snapshot: previous.snapshot,
             kept: true, version: id, pages: previous.pages, events: [technical])
           try commit([line], state: &state, ref: ref, superseded: [])
           technicalEvents.append(technical)
@@ -196,11 +208,13 @@ public struct Recorder: Sendable {
           .inaccessible, "the page lost most of its text (\(after) of \(before) clauses left)", snapshot: snapshot,
           pages: combinedPages)
       }
-      if let was = previous.language?.split(separator: "-").first, let now = extracted.language?.split(separator: "-").first,
+      if let was = previous.language?.split(separator: "-").first,
+        let now = extracted.language?.split(separator: "-").first,
         was != now
       {
         return try inaccessible(
-          .inaccessible, "served in another language (\(now) instead of \(was))", snapshot: snapshot, pages: combinedPages)
+          .inaccessible, "served in another language (\(now) instead of \(was))", snapshot: snapshot,
+          pages: combinedPages)
       }
     }
 
@@ -208,15 +222,21 @@ public struct Recorder: Sendable {
     let id = VersionIdentity.id(of: extracted.clauses)
     var events: [StoreEvent] = []
     if state.inaccessibleSince != nil {
-      events.append(event(.recovered, ref: ref, time: time, state: state, reason: "reachable again after: \(state.inaccessibleReason ?? "")", version: nil))
+      events.append(
+        event(
+          .recovered, ref: ref, time: time, state: state,
+          reason: "reachable again after: \(state.inaccessibleReason ?? "")", version: nil))
     }
     if id == current?.id {
-      let line = entry(.unchanged, snapshot: snapshot, version: id, pages: combinedPages, events: events.isEmpty ? nil : events)
+      let line = entry(
+        .unchanged, snapshot: snapshot, version: id, pages: combinedPages, events: events.isEmpty ? nil : events)
       try commit([line], state: &state, ref: ref, superseded: superseded)
       return RecordResult(outcome: .unchanged, events: technicalEvents + events, reason: nil)
     }
     if state.recent.contains(id), let earlier = store.version(id, of: ref) {
-      var flap = event(.flap, ref: ref, time: time, state: state, reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)
+      var flap = event(
+        .flap, ref: ref, time: time, state: state,
+        reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)
       flap.previousVersion = current?.id
       events.append(flap)
       let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
@@ -228,7 +248,8 @@ public struct Recorder: Sendable {
       clauses: extracted.clauses, declaredDates: extracted.declaredDates, language: extracted.language,
       title: extracted.title, extractor: DocumentExtractor.version, rules: fingerprint, pages: combinedPages)
     try store.writeVersion(record, for: ref)
-    var change = event(current == nil ? .first : .change, ref: ref, time: time, state: state, reason: nil, version: record)
+    var change = event(
+      current == nil ? .first : .change, ref: ref, time: time, state: state, reason: nil, version: record)
     if let previous = current {
       change.previousVersion = previous.id
       change.previousDeclaredDate = previous.declaredDate
@@ -242,7 +263,8 @@ public struct Recorder: Sendable {
         flags.append(.backdated)
       }
       change.flags = flags
-      let findings = DataUseReport.findings(old: previous.clauses, new: record.clauses, diff: diff, classifier: classifier)
+      let findings = DataUseReport.findings(
+        old: previous.clauses, new: record.clauses, diff: diff, classifier: classifier)
       change.dataUse = findings
     }
     events.append(change)
@@ -253,20 +275,29 @@ public struct Recorder: Sendable {
 
   private func counts(_ diff: ClauseDiff) -> ClauseCounts {
     let c = diff.counts
-    return ClauseCounts(added: c.added + c.split, removed: c.removed + c.merged, modified: c.modified + c.headingRenamed)
+    return ClauseCounts(
+      added: c.added + c.split, removed: c.removed + c.merged, modified: c.modified + c.headingRenamed)
   }
 
-  private func event(_ kind: EventKind, ref: SnapshotStore.DocumentRef, time: Date, state: DocumentState, reason: String?, version: VersionRecord?) -> StoreEvent {
+  private func event(
+    _ kind: EventKind, ref: SnapshotStore.DocumentRef, time: Date, state: DocumentState, reason: String?,
+    version: VersionRecord?
+  ) -> StoreEvent {
     StoreEvent(
-      id: "\(StoreNames.documentPath(service: ref.service, document: ref.document).dropFirst("documents/".count))/\(kind.rawValue)/\(StoreJSON.format(time))",
+      id:
+        "\(StoreNames.documentPath(service: ref.service, document: ref.document).dropFirst("documents/".count))/\(kind.rawValue)/\(StoreJSON.format(time))",
       service: ref.service, document: ref.document, kind: kind, firstSeen: time,
-      lastSeenBefore: kind == .first ? nil : state.currentLastSeen, version: version?.id, previousVersion: state.current,
-      declaredDate: version?.declaredDate, previousDeclaredDate: nil, flags: [], clauses: nil, reason: reason, dataUse: nil)
+      lastSeenBefore: kind == .first ? nil : state.currentLastSeen, version: version?.id,
+      previousVersion: state.current,
+      declaredDate: version?.declaredDate, previousDeclaredDate: nil, flags: [], clauses: nil, reason: reason,
+      dataUse: nil)
   }
 
   /// Writes the timeline lines (the commit point), then the state, then drops superseded raw snapshots that are
   /// not pinned.
-  private func commit(_ lines: [TimelineEntry], state: inout DocumentState, ref: SnapshotStore.DocumentRef, superseded: [String]) throws(StoreIOError) {
+  private func commit(
+    _ lines: [TimelineEntry], state: inout DocumentState, ref: SnapshotStore.DocumentRef, superseded: [String]
+  ) throws(StoreIOError) {
     try store.appendTimeline(lines, for: ref)
     for line in lines { state.apply(line) }
     try store.writeState(state, for: ref)

@@ -26,7 +26,8 @@ public final class SnapshotStore: @unchecked Sendable {
     case io(StoreIOError)
     public var description: String {
       switch self {
-      case .notAStore(let path): "\(path) is not a PolicyWatch store (no STORE.json); run `policywatch check` or `replay` to create one"
+      case .notAStore(let path):
+        "\(path) is not a PolicyWatch store (no STORE.json); run `policywatch check` or `replay` to create one"
       case .io(let error): error.description
       }
     }

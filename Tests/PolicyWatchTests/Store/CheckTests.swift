@@ -86,7 +86,9 @@ final class CheckTests {
     #expect(again.status == 0)
     #expect(again.output.isEmpty)
     try declare("Gamma", ["Privacy Policy": "missing.html"])
-    let broken = try CLI.run(["check", "--declarations", declarations.path, "--store", store.path, "--quiet", "--attempts", "1"])
+    let broken = try CLI.run([
+      "check", "--declarations", declarations.path, "--store", store.path, "--quiet", "--attempts", "1",
+    ])
     #expect(broken.status == 2)
     #expect(broken.output.contains("Gamma/Privacy Policy"))
     let usage = try CLI.run(["check", "--concurrency", "0"])

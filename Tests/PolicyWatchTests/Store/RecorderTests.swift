@@ -24,7 +24,9 @@ struct HistoryBuilder {
     self.directory = directory
   }
 
-  static func page(_ paragraphs: [String], date: String = "January 5, 2024", lang: String = "en", nonce: Int = 0) -> String {
+  static func page(_ paragraphs: [String], date: String = "January 5, 2024", lang: String = "en", nonce: Int = 0)
+    -> String
+  {
     """
     <html lang="\(lang)"><head><script>var n = \(nonce);</script></head><body><nav>Home</nav><main>
     <h1>Privacy Policy</h1><p>Last updated: \(date)</p>
@@ -37,10 +39,10 @@ struct HistoryBuilder {
     try FileManager.default.createDirectory(atPath: "\(directory)/snapshots", withIntermediateDirectories: true)
     let declaration =
       declarationJSON
-      ?? """
-      {"service": "\(service)", "document": "\(document)",
-       "declaration": {"fetch": "https://example.com/privacy", "select": ["main"]}}
-      """
+        ?? """
+        {"service": "\(service)", "document": "\(document)",
+         "declaration": {"fetch": "https://example.com/privacy", "select": ["main"]}}
+        """
     try declaration.write(toFile: "\(directory)/declaration.json", atomically: true, encoding: .utf8)
     for (stamp, html) in pages {
       try html.write(toFile: "\(directory)/snapshots/\(stamp).html", atomically: true, encoding: .utf8)
@@ -48,7 +50,9 @@ struct HistoryBuilder {
   }
 }
 
-let baseClauses = (1...10).map { "Clause \($0): we keep account data while your account is open and delete it within 30 days." }
+let baseClauses = (1...10).map {
+  "Clause \($0): we keep account data while your account is open and delete it within 30 days."
+}
 
 @Suite("Recorder and replay")
 struct RecorderTests {
@@ -72,7 +76,9 @@ struct RecorderTests {
     // The last change kept the declared date: silent; and it removed a protection.
     let silent = summary.events[4]
     #expect(silent.flags == [.silent])
-    #expect(silent.dataUse?.contains { $0.category == "SALE_OF_DATA" && $0.polarity == .negated && $0.change == "removed" } == true)
+    #expect(
+      silent.dataUse?.contains { $0.category == "SALE_OF_DATA" && $0.polarity == .negated && $0.change == "removed" }
+        == true)
     // Replaying again adds nothing.
     let again = try Replayer(recorder: recorder).replay(directory: TestPaths.repository.path + "/Examples/acme-notes")
     #expect(again.events.isEmpty)
@@ -86,10 +92,14 @@ struct RecorderTests {
       ("2024-01-10T00-00-00Z", HistoryBuilder.page(baseClauses, nonce: 1)),
       // Another nonce, other link targets, another date format, extra whitespace and typographic quotes.
       ("2024-01-11T00-00-00Z", HistoryBuilder.page(baseClauses, date: "5 January 2024", nonce: 2)),
-      ("2024-01-12T00-00-00Z", HistoryBuilder.page(baseClauses.map { $0.replacingOccurrences(of: " ", with: "  \n ") }, nonce: 3)),
+      (
+        "2024-01-12T00-00-00Z",
+        HistoryBuilder.page(baseClauses.map { $0.replacingOccurrences(of: " ", with: "  \n ") }, nonce: 3)
+      ),
     ])
     let store = TemporaryDirectory("store")
-    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(directory: folder.path)
+    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(
+      directory: folder.path)
     #expect(summary.events.map(\.kind) == [.first])
   }
 
@@ -104,7 +114,8 @@ struct RecorderTests {
       ("2024-01-13T00-00-00Z", HistoryBuilder.page(variant)),
     ])
     let store = TemporaryDirectory("store")
-    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(directory: folder.path)
+    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(
+      directory: folder.path)
     #expect(summary.events.map(\.kind) == [.first, .change, .flap, .flap])
     #expect(summary.events[1].flags == [.silent])
     #expect(summary.events[1].clauses == ClauseCounts(added: 0, removed: 0, modified: 1))
@@ -146,7 +157,8 @@ struct RecorderTests {
       ("2024-04-02T00-00-00Z", HistoryBuilder.page(changed, date: "March 15, 2024")),
     ])
     let store = TemporaryDirectory("store")
-    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(directory: folder.path)
+    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(
+      directory: folder.path)
     let change = try #require(summary.events.last)
     #expect(change.kind == .change)
     #expect(change.flags == [.backdated])
@@ -161,21 +173,29 @@ struct RecorderTests {
     func declaration(_ remove: [SelectorSpec]) -> DocumentDeclaration {
       DocumentDeclaration(
         service: "Example Co", documentType: "Terms",
-        pages: [PageDeclaration(id: "terms", fetch: "https://example.com/terms", select: [.css("main")], remove: remove)],
+        pages: [
+          PageDeclaration(id: "terms", fetch: "https://example.com/terms", select: [.css("main")], remove: remove)
+        ],
         isCombined: false)
     }
     let page = PageFetch(id: "terms", url: "https://example.com/terms", status: 200, bytes: bytes)
-    let first = try recorder.record(Observation(time: Date(timeIntervalSince1970: 1_700_000_000), declaration: declaration([]), pages: [page]))
+    let first = try recorder.record(
+      Observation(time: Date(timeIntervalSince1970: 1_700_000_000), declaration: declaration([]), pages: [page]))
     #expect(first.events.map(\.kind) == [.first])
     // New rules drop the date line: the latest snapshot is re-extracted, the difference is technical.
     let second = try recorder.record(
-      Observation(time: Date(timeIntervalSince1970: 1_700_086_400), declaration: declaration([.css("p:first-of-type")]), pages: [page]))
+      Observation(
+        time: Date(timeIntervalSince1970: 1_700_086_400), declaration: declaration([.css("p:first-of-type")]),
+        pages: [page]))
     #expect(second.events.map(\.kind) == [.technical])
     #expect(second.outcome == .unchanged)
   }
 
   @Test func hostileNamesStayInsideTheStore() throws {
-    for name in ["../../etc", "..", ".", "a/b", "a\\b", "CON", "nul.txt", "x\u{0}y", "\u{1B}[31mred", String(repeating: "é", count: 300), ""] {
+    for name in [
+      "../../etc", "..", ".", "a/b", "a\\b", "CON", "nul.txt", "x\u{0}y", "\u{1B}[31mred",
+      String(repeating: "é", count: 300), "",
+    ] {
       let component = StoreNames.component(name)
       #expect(!component.contains("/") && !component.contains("\\"))
       #expect(component != "." && component != ".." && !component.hasPrefix("."))
@@ -188,7 +208,13 @@ struct RecorderTests {
     let declaration = DocumentDeclaration(
       service: "../../../tmp/evil", documentType: "../x",
       pages: [PageDeclaration(id: "p", fetch: "https://example.com/", select: [.css("main")])], isCombined: false)
-    _ = try recorder.record(Observation(time: Date(), declaration: declaration, pages: [PageFetch(id: "p", url: "https://example.com/", status: 200, bytes: Array(HistoryBuilder.page(baseClauses).utf8))]))
+    _ = try recorder.record(
+      Observation(
+        time: Date(), declaration: declaration,
+        pages: [
+          PageFetch(
+            id: "p", url: "https://example.com/", status: 200, bytes: Array(HistoryBuilder.page(baseClauses).utf8))
+        ]))
     let documents = recorder.store.documents()
     #expect(documents.map(\.service) == ["../../../tmp/evil"])
     let created = try FileManager.default.subpathsOfDirectory(atPath: store.path)
@@ -209,7 +235,9 @@ struct RecorderTests {
     #expect(
       SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
         == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-    #expect(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    #expect(
+      SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1_000_000))
+        == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 
   @Test func linkedInHistory() throws {
@@ -219,13 +247,15 @@ struct RecorderTests {
       return
     }
     let store = TemporaryDirectory("store")
-    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(directory: corpus)
+    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(
+      directory: corpus)
     let ai = summary.events.filter { ($0.dataUse ?? []).contains { $0.category == "AI_TRAINING" } }
     #expect(ai.count == 1)
     let event = try #require(ai.first)
     #expect(StoreJSON.format(event.firstSeen).hasPrefix("2024-09-19"))
     #expect(event.declaredDate == "2024-09-18")
     #expect(event.previousDeclaredDate == "2024-07-31")
-    #expect(event.dataUse?.contains { $0.text.contains("develop and train artificial intelligence (AI) models") } == true)
+    #expect(
+      event.dataUse?.contains { $0.text.contains("develop and train artificial intelligence (AI) models") } == true)
   }
 }
