@@ -15,6 +15,7 @@ case "fetch":
 case "extract":
   await runExtractBenchmark(rest)
 case "diff": await runDiffBenchmark(rest)
+case "extract-text": await runExtractText(rest)
 default:
   FileHandle.standardError.write(Data("policywatch-bench: unknown benchmark \(name)\n".utf8))
   exit(64)

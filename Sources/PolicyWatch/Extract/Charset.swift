@@ -55,9 +55,11 @@ public enum CharsetDecoder {
       if source == .metaTag { charset = "utf-8" }
     }
     if charset == "utf-8" {
-      // Fast path: valid UTF-8 is passed on as it is; only invalid input pays for a repairing copy.
-      if String(validating: body, as: UTF8.self) != nil {
-        return Decoded(utf8: Array(body), charset: charset, source: source, hadInvalidBytes: false)
+      // Fast path: valid UTF-8 is passed on as it is (no copy without a BOM); only invalid input pays for a
+      // repairing copy. `String(validating:)` would copy the whole page just to validate it.
+      if body.withUnsafeBufferPointer(isValidUTF8) {
+        let utf8 = body.count == bytes.count ? bytes : Array(body)
+        return Decoded(utf8: utf8, charset: charset, source: source, hadInvalidBytes: false)
       }
       let text = String(decoding: body, as: UTF8.self)
       return Decoded(utf8: Array(text.utf8), charset: charset, source: source, hadInvalidBytes: true)
@@ -68,6 +70,43 @@ public enum CharsetDecoder {
     // A charset iconv does not know: decode as UTF-8 rather than fail, and say so through `source`.
     let text = String(decoding: body, as: UTF8.self)
     return Decoded(utf8: Array(text.utf8), charset: "utf-8", source: .defaultUTF8, hadInvalidBytes: true)
+  }
+
+  /// Whether bytes are well-formed UTF-8 (no overlong forms, surrogates or scalars above U+10FFFF), eight ASCII
+  /// bytes at a time where it can.
+  static func isValidUTF8(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = buffer.baseAddress else { return true }
+    let count = buffer.count
+    var index = 0
+    while index < count {
+      if index + 8 <= count,
+        UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+      {
+        index += 8
+        continue
+      }
+      let lead = base[index]
+      if lead < 0x80 {
+        index += 1
+        continue
+      }
+      let length: Int
+      switch lead {
+      case 0xC2...0xDF: length = 2
+      case 0xE0...0xEF: length = 3
+      case 0xF0...0xF4: length = 4
+      default: return false
+      }
+      guard index + length <= count else { return false }
+      for offset in 1..<length where base[index + offset] & 0xC0 != 0x80 { return false }
+      let second = base[index + 1]
+      if lead == 0xE0 && second < 0xA0 { return false }  // overlong
+      if lead == 0xED && second >= 0xA0 { return false }  // surrogates
+      if lead == 0xF0 && second < 0x90 { return false }  // overlong
+      if lead == 0xF4 && second >= 0x90 { return false }  // above U+10FFFF
+      index += length
+    }
+    return true
   }
 
   static func byteOrderMark(_ bytes: [UInt8]) -> (charset: String, length: Int)? {

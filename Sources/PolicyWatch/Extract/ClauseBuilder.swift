@@ -51,6 +51,48 @@ enum ElementRole: Equatable {
   }
 }
 
+extension ElementRole {
+  /// The role of a libxml2 element name, read from its bytes.
+  ///
+  /// libxml2's HTML parser does not intern element names (each node owns a copy), so a cache keyed by name pointer
+  /// never hits; building a Swift `String` per element is what the profile showed instead. Names of up to 8 bytes
+  /// (all but a few) are packed, lowercased, into a `UInt64` and looked up in a table; longer ones take the
+  /// `String` path.
+  static func of(cName name: UnsafePointer<xmlChar>) -> ElementRole {
+    var packed: UInt64 = 0
+    var length = 0
+    while name[length] != 0 {
+      if length == 8 { return of(name: String(cString: name).lowercased()) }
+      var byte = name[length]
+      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+      packed |= UInt64(byte) << (8 * UInt64(length))
+      length += 1
+    }
+    return packedRoles[packed] ?? .inline
+  }
+
+  static func pack(_ name: String) -> UInt64 {
+    var packed: UInt64 = 0
+    for (index, byte) in name.utf8.prefix(8).enumerated() { packed |= UInt64(byte) << (8 * UInt64(index)) }
+    return packed
+  }
+
+  /// Every name of at most 8 bytes whose role is not `.inline`.
+  static let packedRoles: [UInt64: ElementRole] = {
+    let names = [
+      "script", "style", "noscript", "template", "svg", "head", "meta", "link", "iframe", "object", "embed",
+      "canvas", "select", "input", "textarea", "audio", "video", "map", "frameset", "frame", "math", "dialog", "h1",
+      "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "p", "div", "section", "article", "main", "header", "footer",
+      "nav", "aside", "address", "figure", "form", "fieldset", "details", "summary", "hgroup", "center", "caption",
+      "legend", "body", "html", "td", "th", "option", "search", "ul", "ol", "menu", "table", "thead", "tbody",
+      "tfoot", "dl", "colgroup", "tr", "pre", "listing", "xmp", "br", "hr", "a",
+    ]
+    var table: [UInt64: ElementRole] = [:]
+    for name in names where name.utf8.count <= 8 { table[pack(name)] = of(name: name) }
+    return table
+  }()
+}
+
 /// Cuts the visible text of DOM subtrees into clauses. One pass, iterative (an explicit stack, no recursion).
 struct ClauseBuilder {
   private(set) var clauses: [Clause] = []
@@ -59,10 +101,13 @@ struct ClauseBuilder {
   /// Open headings, outermost first.
   private var sections: [(level: Int, text: String)] = []
 
+  /// Text is gathered as UTF-8 bytes straight from libxml2's nodes and turned into a `String` once per clause, by
+  /// `collapse`: appending a `String` per text node (validation, then scalar-by-scalar collapsing) was most of the
+  /// walk's time.
   private struct Block {
     var kind: ClauseKind
     var level: Int
-    var buffer = ""
+    var buffer: [UInt8] = []
     var links: [ClauseLink] = []
     /// Bumped on every flush, so a link that spans a flush is not attached to the wrong clause.
     var generation = 0
@@ -70,12 +115,9 @@ struct ClauseBuilder {
 
   private var blocks: [Block] = [Block(kind: .paragraph, level: 0)]
   private var listDepth = 0
-  /// Element roles by interned name pointer: libxml2's HTML parser interns element names in the document's
-  /// dictionary, so a pointer identifies a name for the whole walk.
-  private var roles: [UnsafePointer<xmlChar>: ElementRole] = [:]
 
   /// The marker for a `<br>` inside buffered text (NUL never occurs in libxml2 text).
-  static let lineBreak: Character = "\u{0}"
+  static let lineBreak: UInt8 = 0
 
   init(source: String?) {
     self.source = source
@@ -85,7 +127,7 @@ struct ClauseBuilder {
     case enter(xmlNodePtr)
     case leaveBlock
     case leaveList
-    case leaveLink(href: String, depth: Int, generation: Int, start: String.Index)
+    case leaveLink(href: String, depth: Int, generation: Int, start: Int)
   }
 
   mutating func walk(_ root: xmlNodePtr) {
@@ -99,15 +141,15 @@ struct ClauseBuilder {
         listDepth -= 1
       case .leaveLink(let href, let depth, let generation, let start):
         guard depth == blocks.count, blocks[depth - 1].generation == generation else { continue }
-        let buffer = blocks[depth - 1].buffer
-        guard start <= buffer.endIndex else { continue }
-        let text = ClauseBuilder.collapse(String(buffer[start...]))
+        guard start <= blocks[depth - 1].buffer.count else { continue }
+        let text = ClauseBuilder.collapse(bytes: blocks[depth - 1].buffer[start...])
         blocks[depth - 1].links.append(ClauseLink(text: text, target: href))
       case .enter(let node):
         switch node.pointee.type {
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
           if let content = node.pointee.content {
-            blocks[blocks.count - 1].buffer += String(cString: content)
+            let bytes = UnsafeBufferPointer(start: content, count: strlen(content))
+            blocks[blocks.count - 1].buffer.append(contentsOf: bytes)
           }
         case XML_ELEMENT_NODE:
           enterElement(node, &stack)
@@ -142,7 +184,7 @@ struct ClauseBuilder {
     case .heading(let tagLevel):
       flush()
       var links: [ClauseLink] = []
-      let text = ClauseBuilder.collapse(flattenedText(node, links: &links))
+      let text = ClauseBuilder.collapse(bytes: flattenedText(node, links: &links)[...])
       guard !text.isEmpty else { return }
       let level = ClauseBuilder.ariaLevel(node) ?? tagLevel
       while let last = sections.last, last.level >= level { sections.removeLast() }
@@ -160,7 +202,7 @@ struct ClauseBuilder {
         guard cell.pointee.type == XML_ELEMENT_NODE, !ClauseBuilder.isHidden(cell) else { continue }
         let name = self.role(of: cell)
         guard name != .skip else { continue }
-        cells.append(ClauseBuilder.collapse(flattenedText(cell, links: &links), lineSeparator: " "))
+        cells.append(ClauseBuilder.collapse(bytes: flattenedText(cell, links: &links)[...], lineSeparator: " "))
       }
       while let last = cells.last, last.isEmpty { cells.removeLast() }
       guard cells.contains(where: { !$0.isEmpty }) else { return }
@@ -173,8 +215,7 @@ struct ClauseBuilder {
       flush()
       var links: [ClauseLink] = []
       let raw = flattenedText(node, links: &links, preserveWhitespace: true)
-      let text = raw.replacingOccurrences(of: String(ClauseBuilder.lineBreak), with: "\n")
-        .trimmingCharacters(in: .newlines)
+      let text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .newlines)
       guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
       emit(Clause(kind: .preformatted, text: text, section: sections.map(\.text), links: links, source: source))
       return
@@ -184,7 +225,7 @@ struct ClauseBuilder {
         stack.append(
           .leaveLink(
             href: href, depth: depth, generation: blocks[depth - 1].generation,
-            start: blocks[depth - 1].buffer.endIndex))
+            start: blocks[depth - 1].buffer.count))
       }
     case .block(let kind):
       flush()
@@ -200,11 +241,11 @@ struct ClauseBuilder {
     case .inline:
       break
     }
-    if let roleAttribute = ClauseBuilder.attribute(node, "role"), roleAttribute == "heading", case .inline = role {
+    if case .inline = role, node.pointee.properties != nil, ClauseBuilder.attribute(node, "role") == "heading" {
       // role="heading" on a non-heading element: treat it as a heading of its aria-level (default 2).
       flush()
       var links: [ClauseLink] = []
-      let text = ClauseBuilder.collapse(flattenedText(node, links: &links))
+      let text = ClauseBuilder.collapse(bytes: flattenedText(node, links: &links)[...])
       guard !text.isEmpty else { return }
       let level = ClauseBuilder.ariaLevel(node) ?? 2
       while let last = sections.last, last.level >= level { sections.removeLast() }
@@ -213,25 +254,18 @@ struct ClauseBuilder {
       sections.append((level, text))
       return
     }
-    var children: [xmlNodePtr] = []
-    var child = node.pointee.children
+    // Children are pushed last first (libxml2 links `last`/`prev`), so they pop in document order; no array.
+    var child = node.pointee.last
     while let current = child {
-      children.append(current)
-      child = current.pointee.next
+      stack.append(.enter(current))
+      child = current.pointee.prev
     }
-    for current in children.reversed() { stack.append(.enter(current)) }
   }
 
   /// A `role="heading"` block element is a heading too.
-  private mutating func role(of node: xmlNodePtr) -> ElementRole {
+  private func role(of node: xmlNodePtr) -> ElementRole {
     guard let name = node.pointee.name else { return .inline }
-    var role: ElementRole
-    if let known = roles[name] {
-      role = known
-    } else {
-      role = ElementRole.of(name: String(cString: name).lowercased())
-      roles[name] = role
-    }
+    var role = ElementRole.of(cName: name)
     if case .block = role, node.pointee.properties != nil, ClauseBuilder.attribute(node, "role") == "heading" {
       role = .heading(ClauseBuilder.ariaLevel(node) ?? 2)
     }
@@ -239,49 +273,47 @@ struct ClauseBuilder {
   }
 
   /// The text of a subtree as one run (headings, table cells, `pre`). Iterative.
-  private mutating func flattenedText(_ root: xmlNodePtr, links: inout [ClauseLink], preserveWhitespace: Bool = false)
-    -> String
+  private func flattenedText(_ root: xmlNodePtr, links: inout [ClauseLink], preserveWhitespace: Bool = false)
+    -> [UInt8]
   {
-    var text = ""
-    var stack: [(xmlNodePtr, String.Index?, String?)] = []
-    var child = root.pointee.children
-    var children: [xmlNodePtr] = []
+    var text: [UInt8] = []
+    var stack: [(xmlNodePtr, Int?, String?)] = []
+    var child = root.pointee.last
     while let current = child {
-      children.append(current)
-      child = current.pointee.next
+      stack.append((current, nil, nil))
+      child = current.pointee.prev
     }
-    for current in children.reversed() { stack.append((current, nil, nil)) }
     while let (node, linkStart, href) = stack.popLast() {
       if let linkStart, let href {
         // The end marker of a link.
-        links.append(ClauseLink(text: ClauseBuilder.collapse(String(text[linkStart...])), target: href))
+        links.append(ClauseLink(text: ClauseBuilder.collapse(bytes: text[linkStart...]), target: href))
         continue
       }
       switch node.pointee.type {
       case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-        if let content = node.pointee.content { text += String(cString: content) }
+        if let content = node.pointee.content {
+          text.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(content)))
+        }
       case XML_ELEMENT_NODE:
         if ClauseBuilder.isHidden(node) { continue }
         let role = role(of: node)
         switch role {
         case .skip: continue
         case .lineBreak:
-          text.append(preserveWhitespace ? "\n" : ClauseBuilder.lineBreak)
+          text.append(preserveWhitespace ? UInt8(ascii: "\n") : ClauseBuilder.lineBreak)
           continue
         case .inline, .link: break
         default:
-          if !preserveWhitespace { text += " " }
+          if !preserveWhitespace { text.append(UInt8(ascii: " ")) }
         }
         if role == .link, let target = ClauseBuilder.attribute(node, "href") {
-          stack.append((node, text.endIndex, target))
+          stack.append((node, text.count, target))
         }
-        var grandchildren: [xmlNodePtr] = []
-        var next = node.pointee.children
+        var next = node.pointee.last
         while let current = next {
-          grandchildren.append(current)
-          next = current.pointee.next
+          stack.append((current, nil, nil))
+          next = current.pointee.prev
         }
-        for current in grandchildren.reversed() { stack.append((current, nil, nil)) }
       default:
         break
       }
@@ -292,10 +324,10 @@ struct ClauseBuilder {
   private mutating func flush() {
     let index = blocks.count - 1
     let block = blocks[index]
-    blocks[index].buffer = ""
+    blocks[index].buffer.removeAll(keepingCapacity: true)
     blocks[index].links = []
     blocks[index].generation += 1
-    let text = ClauseBuilder.collapse(block.buffer)
+    let text = ClauseBuilder.collapse(bytes: block.buffer[...])
     guard !text.isEmpty else { return }
     emit(
       Clause(
@@ -311,31 +343,58 @@ struct ClauseBuilder {
   // MARK: - Text and attributes
 
   /// Collapses whitespace as a browser renders it: runs of spaces, tabs, newlines and no-break spaces become one
-  /// space; `<br>` markers become line breaks; lines are trimmed and empty lines dropped.
+  /// space; `<br>` markers (NUL) become line breaks; lines are trimmed and empty lines dropped.
   static func collapse(_ raw: String, lineSeparator: String = "\n") -> String {
-    var lines: [String] = []
-    var line = String.UnicodeScalarView()
+    collapse(bytes: Array(raw.utf8)[...], lineSeparator: lineSeparator)
+  }
+
+  /// `collapse` over UTF-8 bytes, in one pass: ASCII bytes are handled directly; a multi-byte sequence is decoded
+  /// only to ask whether it is a Unicode space. Invalid sequences are repaired by the final `String(decoding:)`.
+  static func collapse(bytes raw: ArraySlice<UInt8>, lineSeparator: String = "\n") -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(raw.count)
+    var lineIsEmpty = true
     var pendingSpace = false
-    func endLine() {
-      if !line.isEmpty { lines.append(String(line)) }
-      line = String.UnicodeScalarView()
-      pendingSpace = false
-    }
-    for scalar in raw.unicodeScalars {
-      if scalar == "\u{0}" {
-        endLine()
-      } else if ClauseBuilder.isCollapsibleSpace(scalar) {
-        pendingSpace = !line.isEmpty
+    var pendingSeparator = false
+    var index = raw.startIndex
+    let end = raw.endIndex
+    while index < end {
+      let byte = raw[index]
+      var length = 1
+      var isSpace = false
+      if byte == lineBreak {
+        if !lineIsEmpty { pendingSeparator = true }
+        lineIsEmpty = true
+        pendingSpace = false
+        index += 1
+        continue
+      } else if byte < 0x80 {
+        isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
       } else {
-        if pendingSpace {
-          line.append(" ")
-          pendingSpace = false
+        length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+        if index + length > end { length = 1 }
+        if length > 1 {
+          var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+          for offset in 1..<length { value = value << 6 | (UInt32(raw[index + offset]) & 0x3F) }
+          if let scalar = Unicode.Scalar(value) { isSpace = isCollapsibleSpace(scalar) }
         }
-        line.append(scalar)
       }
+      if isSpace {
+        pendingSpace = !lineIsEmpty
+      } else {
+        if pendingSeparator {
+          out.append(contentsOf: lineSeparator.utf8)
+          pendingSeparator = false
+        } else if pendingSpace {
+          out.append(0x20)
+        }
+        pendingSpace = false
+        lineIsEmpty = false
+        out.append(contentsOf: raw[index..<(index + length)])
+      }
+      index += length
     }
-    endLine()
-    return lines.count == 1 ? lines[0] : lines.joined(separator: lineSeparator)
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Whitespace a browser collapses, plus the no-break and other Unicode spaces (cheaper than scalar properties).
@@ -364,14 +423,46 @@ struct ClauseBuilder {
   }
 
   /// What a browser does not show: the `hidden` attribute, inline `display:none` or `visibility:hidden`.
+  /// One pass over the attributes, comparing bytes (this runs for every element).
   static func isHidden(_ node: xmlNodePtr) -> Bool {
-    guard node.pointee.properties != nil else { return false }
-    if attribute(node, "hidden") != nil { return true }
-    if let style = attribute(node, "style") {
-      let compact = style.lowercased().filter { !$0.isWhitespace }
-      if compact.contains("display:none") || compact.contains("visibility:hidden") { return true }
+    var attribute = node.pointee.properties
+    while let current = attribute {
+      attribute = current.pointee.next
+      guard let name = current.pointee.name else { continue }
+      let first = name[0] | 0x20
+      let cName = UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)
+      if first == UInt8(ascii: "h"), strcasecmp(cName, "hidden") == 0 { return true }
+      if first == UInt8(ascii: "s"), strcasecmp(cName, "style") == 0,
+        let value = current.pointee.children, let content = value.pointee.content, styleHides(content)
+      {
+        return true
+      }
     }
     return false
+  }
+
+  /// Whether an inline style contains `display:none` or `visibility:hidden` (case and spaces ignored).
+  static func styleHides(_ style: UnsafePointer<xmlChar>) -> Bool {
+    var compact: [UInt8] = []
+    var index = 0
+    while style[index] != 0 {
+      var byte = style[index]
+      index += 1
+      if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
+      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+      compact.append(byte)
+    }
+    func contains(_ needle: StaticString) -> Bool {
+      let count = needle.utf8CodeUnitCount
+      guard compact.count >= count else { return false }
+      let pointer = needle.utf8Start
+      outer: for start in 0...(compact.count - count) {
+        for offset in 0..<count where compact[start + offset] != pointer[offset] { continue outer }
+        return true
+      }
+      return false
+    }
+    return contains("display:none") || contains("visibility:hidden")
   }
 
   /// Whether a selected node sits inside something a browser does not show.
@@ -379,7 +470,7 @@ struct ClauseBuilder {
     var current: xmlNodePtr? = node
     while let element = current, element.pointee.type == XML_ELEMENT_NODE {
       if isHidden(element) { return true }
-      if let name = element.pointee.name, ElementRole.of(name: String(cString: name).lowercased()) == .skip {
+      if let name = element.pointee.name, ElementRole.of(cName: name) == .skip {
         return true
       }
       current = element.pointee.parent

@@ -292,3 +292,78 @@ struct CharsetTests {
     #expect(other.hasPrefix("日"))
   }
 }
+
+/// The byte-level fast paths of the extractor (text gathered as UTF-8 bytes, element roles read from name bytes,
+/// one attribute pass for hidden content, validation without a copy) give what a browser shows.
+@Suite("Extraction fast paths")
+struct ExtractionFastPathTests {
+  func texts(_ html: String) throws -> [String] {
+    try PageExtractor.extract(bytes: Array(html.utf8)).clauses.map(\.text)
+  }
+
+  @Test func unicodeSpacesCollapseAndOtherCharactersStay() throws {
+    let html =
+      "<p>\u{A0} Données\u{A0}\u{A0}personnelles\u{2003}–\u{3000}“consent”\u{202F}🙂\t\n é </p>"
+      + "<p>line one <br> <br>\u{A0}line two\u{A0}</p>"
+    #expect(try texts(html) == ["Données personnelles – “consent” 🙂 é", "line one\nline two"])
+  }
+
+  @Test func upperCaseMarkupIsRecognised() throws {
+    let html = """
+      <DIV><H2>Terms</H2><UL><LI>One</LI><LI>Two</LI></UL>
+      <BLOCKQUOTE>Quoted</BLOCKQUOTE><FIGURE><FIGCAPTION>Caption</FIGCAPTION></FIGURE>
+      <P HIDDEN>Hidden attribute</P><P STYLE="Color: red; DISPLAY : None">Hidden style</P>
+      <SPAN STYLE="visibility:  hidden">Invisible</SPAN><P Style="display: block">Shown</P>
+      <SCRIPT>var x = 1;</SCRIPT><NOSCRIPT>No script</NOSCRIPT></DIV>
+      """
+    let page = try PageExtractor.extract(bytes: Array(html.utf8))
+    #expect(page.clauses.map(\.text) == ["Terms", "One", "Two", "Quoted", "Caption", "Shown"])
+    #expect(page.clauses.map(\.kind) == [.heading, .listItem, .listItem, .quote, .paragraph, .paragraph])
+  }
+
+  @Test func linkTextIsCutFromTheClauseBytes() throws {
+    let page = try PageExtractor.extract(
+      bytes: Array("<p>Read our <a href='/p?x=1'> cookie\u{A0}<b>policy</b> </a> and <a href='/t'>terms</a>.</p>".utf8))
+    #expect(page.clauses.map(\.text) == ["Read our cookie policy and terms."])
+    #expect(
+      page.clauses.first?.links == [
+        ClauseLink(text: "cookie policy", target: "/p?x=1"), ClauseLink(text: "terms", target: "/t"),
+      ])
+  }
+
+  @Test func utf8ValidationAgreesWithTheStandardLibrary() {
+    let cases: [[UInt8]] = [
+      [], Array("plain ascii text, longer than eight bytes".utf8), Array("é€😀 mixed".utf8),
+      [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF],
+      [0xF0, 0x90, 0x80], Array("12345678".utf8) + [0xE2, 0x82], [0xFF], [0x80],
+    ]
+    // Random runs of mostly-ASCII bytes with some high bytes: every length, alignment and kind of bad sequence.
+    var generator = FastPathRandom(seed: 42)
+    var random: [[UInt8]] = []
+    for length in 0..<400 {
+      var bytes: [UInt8] = []
+      for _ in 0..<(length % 37) {
+        let value = generator.next()
+        bytes.append(UInt8(truncatingIfNeeded: value % 4 == 0 ? value >> 8 : (value >> 8) & 0x7F))
+      }
+      random.append(bytes)
+    }
+    for bytes in cases + random {
+      let expected = String(validating: bytes, as: UTF8.self) != nil
+      #expect(bytes.withUnsafeBufferPointer(CharsetDecoder.isValidUTF8) == expected, "\(bytes)")
+    }
+  }
+}
+
+/// A small deterministic generator (SplitMix64), so the random cases are the same on every run.
+private struct FastPathRandom: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
