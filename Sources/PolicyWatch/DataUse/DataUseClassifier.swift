@@ -31,18 +31,22 @@ public struct DataUseClassifier: Sendable {
   /// The data-use language in `text`, one match per (category, polarity), in the order the matches first occur.
   ///
   /// When several rules or places match the same (category, polarity), the strongest is kept: the highest rule
-  /// weight, then the most matched words, then the shortest span, then the earliest rule in the file.
+  /// weight, then the most matched words, then the shortest span, then the earliest rule in the file. Sentences
+  /// ending in "?" are skipped (a question states no practice), and inside a sentence a category listed in the
+  /// rules' "overrides" hides the general categories it names (see `DataUseRules.overrides`).
   public func classify(_ text: String) -> [DataUseMatch] {
     let display = TextNormalization.key(text)
     let tokens = DataUseTokenizer.tokenize(normalized: display)
-    struct Candidate {
-      var match: DataUseMatch
-      var position: Int
-      var strength: (Int, Int, Int, Int)
-    }
     var best: [String: Candidate] = [:]
     for sentence in sentences(tokens) {
+      if rules.skipQuestions && sentence.upperBound < tokens.count && tokens[sentence.upperBound].key == "?" {
+        continue
+      }
+      if isHeadingLike(sentence, tokens: tokens, display: display) { continue }
       let matcher = SentenceMatcher(tokens: tokens, range: sentence, phrases: rules.phrases)
+      var found: [String: Candidate] = [:]
+      // Every span each label matched in this sentence (not only the strongest), for the overlap test below.
+      var spans: [String: [ClosedRange<Int>]] = [:]
       for (ruleIndex, rule) in rules.rules.enumerated() {
         for slots in matcher.matches(rule) {
           let span = slots.map(\.lowerBound).min()!...slots.map(\.upperBound).max()!
@@ -52,7 +56,7 @@ public struct DataUseClassifier: Sendable {
           case .negated: polarity = .negated
           case .detect: polarity = matcher.polarity(of: span, settings: rules.negation)
           case .inverted:
-            let detected = matcher.polarity(of: span, settings: rules.negation)
+            let detected = matcher.polarity(of: span, settings: rules.negation, useBlockers: false)
             polarity = detected == .negated ? .affirmative : .negated
           }
           let words = slots.reduce(0) { $0 + $1.count }
@@ -61,26 +65,73 @@ public struct DataUseClassifier: Sendable {
           let candidate = Candidate(
             match: DataUseMatch(category: rule.category, polarity: polarity, match: text, rule: rule.id),
             position: span.lowerBound,
-            strength: (rule.weight, words, -span.count, -ruleIndex))
-          let key = candidate.match.label
-          if let current = best[key] {
-            let position = min(current.position, candidate.position)
-            if candidate.strength > current.strength {
-              best[key] = Candidate(match: candidate.match, position: position, strength: candidate.strength)
-            } else {
-              best[key]?.position = position
-            }
-          } else {
-            best[key] = candidate
-          }
+            strength: (rule.weight, words, -span.count, -ruleIndex),
+            detected: rule.polarity == .detect || rule.polarity == .negated)
+          spans[candidate.match.label, default: []].append(span)
+          Self.keepStronger(candidate, in: &found)
         }
+      }
+      // The most specific category wins on the same words: a general category is dropped when a category that
+      // overrides it matched with the same polarity on overlapping words ("we do not sell or share your data" is
+      // about sale; "disclose it to law enforcement" is a legal disclosure, not third-party sharing in general).
+      // A denial outweighs a loose affirmative match of the same category in the same sentence ("we use no
+      // cookies, pixels or other trackers": the later words are beyond the negation's reach, not a practice).
+      for candidate in found.values {
+        let overridden = found.values.contains { other in
+          (other.match.polarity == candidate.match.polarity
+            && overlap(spans[other.match.label], spans[candidate.match.label])
+            && rules.overrides[other.match.category]?.contains(candidate.match.category) == true)
+            || (other.match.category == candidate.match.category && other.match.polarity == .negated && other.detected
+              && candidate.match.polarity == .affirmative)
+        }
+        if !overridden { Self.keepStronger(candidate, in: &best) }
       }
     }
     return best.values.sorted { ($0.position, $0.match.label) < ($1.position, $1.match.label) }.map(\.match)
   }
 
+  private struct Candidate {
+    var match: DataUseMatch
+    var position: Int
+    var strength: (Int, Int, Int, Int)
+    /// Whether the polarity was found by negation cues (not fixed by the rule, nor inverted from its words).
+    var detected: Bool
+  }
+
+  private func overlap(_ a: [ClosedRange<Int>]?, _ b: [ClosedRange<Int>]?) -> Bool {
+    guard let a, let b else { return false }
+    return a.contains { first in b.contains { $0.overlaps(first) } }
+  }
+
+  /// Keeps, per label, the strongest candidate, positioned at the earliest place the label matched.
+  private static func keepStronger(_ candidate: Candidate, in best: inout [String: Candidate]) {
+    let key = candidate.match.label
+    guard let current = best[key] else {
+      best[key] = candidate
+      return
+    }
+    let position = min(current.position, candidate.position)
+    if candidate.strength > current.strength {
+      best[key] = Candidate(
+        match: candidate.match, position: position, strength: candidate.strength, detected: candidate.detected)
+    } else {
+      best[key]?.position = position
+    }
+  }
+
   /// The labels of `classify(text)`, e.g. ["THIRD_PARTY_SHARING", "NOT_SALE_OF_DATA"].
   public func labels(_ text: String) -> [String] { classify(text).map(\.label) }
+
+  /// A short title-cased fragment with no sentence end ("Privacy, Cookies and Security") is a heading: it names a
+  /// topic, it does not state a practice.
+  private func isHeadingLike(_ sentence: Range<Int>, tokens: [DataUseToken], display: String) -> Bool {
+    guard sentence.upperBound >= tokens.count || tokens[sentence.upperBound].kind != .sentenceEnd else { return false }
+    let words = tokens[sentence].filter(\.isWord)
+    guard words.count <= 8 else { return false }
+    return words.allSatisfy { word in
+      word.key.count <= 3 || display[word.range].first.map { $0.isUppercase || $0.isNumber } == true
+    }
+  }
 
   private func sentences(_ tokens: [DataUseToken]) -> [Range<Int>] {
     var result: [Range<Int>] = []

@@ -9,7 +9,9 @@
 /// data without your consent", "… unless you agree") states a practice under a condition, so it is affirmative; the
 /// condition itself is reported by the consent rules. "without your consent" alone is not a cue at all.
 extension SentenceMatcher {
-  func polarity(of span: ClosedRange<Int>, settings: NegationSettings) -> DataUsePolarity {
+  /// `useBlockers: false` is for rules whose own words are blockers (an inverted rule about honouring Do Not Track:
+  /// in "we do not recognize or respond to DNT" the cue governs both verbs, it is not taken by the first one).
+  func polarity(of span: ClosedRange<Int>, settings: NegationSettings, useBlockers: Bool = true) -> DataUsePolarity {
     // The clause part holding the end of the match.
     var partStart = range.lowerBound
     for position in stride(from: span.upperBound, through: range.lowerBound, by: -1)
@@ -24,7 +26,7 @@ extension SentenceMatcher {
     }
     let from = max(partStart, span.lowerBound - settings.lookback)
     let ignored = occurrences(ofAny: settings.ignore)
-    let blockers = occurrences(ofAny: settings.blockers)
+    let blockers = useBlockers ? occurrences(ofAny: settings.blockers) : []
     var negatedAt: Int?
     for cue in occurrences(ofAny: settings.cues) where cue.lowerBound >= from && cue.upperBound <= span.upperBound {
       if ignored.contains(where: { $0.overlaps(cue) }) { continue }

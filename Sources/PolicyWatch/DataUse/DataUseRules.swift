@@ -146,6 +146,11 @@ public struct DataUseRules: Sendable {
   var rules: [DataUseRule]
   var negation: NegationSettings
   var phrases: PhraseTable
+  /// Category → the more general categories it overrides. When both match in one sentence with the same polarity,
+  /// only the specific one is reported ("we do not sell or share your data" is about sale, not sharing in general).
+  var overrides: [String: Set<String>]
+  /// Whether sentences that end with "?" are skipped: a question ("Do we sell your data?") states no practice.
+  var skipQuestions: Bool
   /// The categories the rules can report, in first-use order.
   public var categories: [String] {
     var seen = Set<String>()
@@ -198,6 +203,14 @@ public struct DataUseRules: Sendable {
       rules.append(rule)
     }
     phrases = parser.table
+    overrides = try parser.readOverrides(root["overrides"])
+    skipQuestions = true
+    if let raw = root["skipQuestions"] {
+      guard let flag = raw as? Bool, String(describing: type(of: raw)) != "NSNumber" else {
+        throw DataUseRulesError.wrongType(rule: "(file)", field: "skipQuestions", expected: "true or false")
+      }
+      skipQuestions = flag
+    }
   }
 }
 
@@ -215,6 +228,28 @@ private struct RuleParser {
       }
       lexicon[name] = words
     }
+  }
+
+  /// `"overrides": {"SALE_OF_DATA": ["THIRD_PARTY_SHARING"], …}`: specific category → general categories.
+  func readOverrides(_ value: Any?) throws -> [String: Set<String>] {
+    guard let value else { return [:] }
+    guard let entries = value as? [String: Any] else { throw DataUseRulesError.notAnObject(what: "\"overrides\"") }
+    var result: [String: Set<String>] = [:]
+    for (category, list) in entries {
+      guard let general = list as? [String] else {
+        throw DataUseRulesError.wrongType(rule: "overrides", field: category, expected: "an array of categories")
+      }
+      for name in [category] + general where !Self.isCategory(name) {
+        throw DataUseRulesError.invalidCategory(rule: "overrides", category: name)
+      }
+      result[category] = Set(general)
+    }
+    return result
+  }
+
+  static func isCategory(_ name: String) -> Bool {
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+    return !name.isEmpty && name.allSatisfy(allowed.contains) && !name.hasPrefix("NOT_")
   }
 
   mutating func readNegation(_ value: Any?) throws -> NegationSettings {
@@ -251,8 +286,7 @@ private struct RuleParser {
     guard let category = rawCategory as? String else {
       throw DataUseRulesError.wrongType(rule: id, field: "category", expected: "a string")
     }
-    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-    guard !category.isEmpty, category.allSatisfy(allowed.contains), !category.hasPrefix("NOT_") else {
+    guard Self.isCategory(category) else {
       throw DataUseRulesError.invalidCategory(rule: id, category: category)
     }
     guard let rawSlots = object["all"] else { throw DataUseRulesError.missingField(rule: id, field: "all") }

@@ -16,13 +16,18 @@ public enum DataUseReport {
     var oldCategories = Set<String>()
     for clause in old {
       for match in classifier.classify(clause.text) {
-        baseline.insert(Seen(section: top(clause.section), category: match.category, polarity: match.polarity, match: match.match.lowercased()))
+        baseline.insert(
+          Seen(
+            section: top(clause.section), category: match.category, polarity: match.polarity,
+            match: match.match.lowercased()))
         oldCategories.insert("\(match.category)/\(match.polarity.rawValue)")
       }
     }
     var newCategories = Set<String>()
     for clause in new {
-      for match in classifier.classify(clause.text) { newCategories.insert("\(match.category)/\(match.polarity.rawValue)") }
+      for match in classifier.classify(clause.text) {
+        newCategories.insert("\(match.category)/\(match.polarity.rawValue)")
+      }
     }
     var findings: [DataUseFinding] = []
     for change in diff.changes {
@@ -31,19 +36,25 @@ public enum DataUseReport {
         for index in change.newIndices where new.indices.contains(index) {
           let clause = new[index]
           for match in classifier.classify(clause.text) {
-            let seen = Seen(section: top(clause.section), category: match.category, polarity: match.polarity, match: match.match.lowercased())
+            let seen = Seen(
+              section: top(clause.section), category: match.category, polarity: match.polarity,
+              match: match.match.lowercased())
             guard !baseline.contains(seen) else { continue }
             // A modified clause whose old text already said the same thing (same category and polarity) brings
             // nothing new unless the matching words changed.
             if change.kind == .modified, let oldIndex = change.oldIndices.first, old.indices.contains(oldIndex) {
               let before = classifier.classify(old[oldIndex].text)
-              if before.contains(where: { $0.category == match.category && $0.polarity == match.polarity && $0.match.lowercased() == match.match.lowercased() }) {
+              if before.contains(where: {
+                $0.category == match.category && $0.polarity == match.polarity
+                  && $0.match.lowercased() == match.match.lowercased()
+              }) {
                 continue
               }
             }
             findings.append(
               DataUseFinding(
-                category: match.category, polarity: match.polarity, change: change.kind == .added ? "added" : "modified",
+                category: match.category, polarity: match.polarity,
+                change: change.kind == .added ? "added" : "modified",
                 text: clause.text, section: clause.section, match: match.match))
           }
         }
