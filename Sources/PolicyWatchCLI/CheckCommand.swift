@@ -56,15 +56,7 @@ struct CheckCommand: AsyncParsableCommand {
       printError("policywatch: no documents to check in \(declarations)\(only.isEmpty ? "" : " matching --only")")
       throw ExitCode(64)
     }
-    let store: SnapshotStore
-    let lock: StoreLock
-    do {
-      store = try SnapshotStore(path: storeOptions.store, create: true)
-      lock = try StoreLock(store: storeOptions.store)
-    } catch {
-      printError("policywatch: \(error)")
-      throw ExitCode(2)
-    }
+    let (store, lock) = try storeOptions.openForWriting()
     var configuration = try fetchOptions.configuration()
     configuration.maxConcurrent = concurrency
     let checker = Checker(recorder: Recorder(store: store), fetcher: Fetcher(configuration: configuration))

@@ -23,15 +23,7 @@ struct ReplayCommand: ParsableCommand {
   var format: OutputFormat = .text
 
   func run() throws {
-    let store: SnapshotStore
-    let lock: StoreLock
-    do {
-      store = try SnapshotStore(path: storeOptions.store, create: true)
-      lock = try StoreLock(store: storeOptions.store)
-    } catch {
-      printError("policywatch: \(error)")
-      throw ExitCode(2)
-    }
+    let (store, lock) = try storeOptions.openForWriting()
     let replayer = Replayer(recorder: Recorder(store: store))
     var troubled = false
     var changed = false

@@ -6,6 +6,17 @@ import PolicyWatch
 struct StoreOptions: ParsableArguments {
   @Option(help: "The snapshot store (a directory).")
   var store: String = "Snapshots"
+
+  /// Opens (creating it if needed) and locks the store for writing; exits with status 2 and a clear message when
+  /// another process holds the lock or the store cannot be opened.
+  func openForWriting() throws -> (SnapshotStore, StoreLock) {
+    do {
+      return (try SnapshotStore(path: store, create: true), try StoreLock(store: store))
+    } catch {
+      printError("policywatch: \(error)")
+      throw ExitCode(2)
+    }
+  }
 }
 
 /// Output formats of the summary commands.

@@ -147,25 +147,18 @@ public struct DocumentState: Sendable, Codable {
 
 /// The JSON conventions of the store: sorted keys, ISO 8601 dates, no escaped slashes.
 enum StoreJSON {
-  static let encoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .custom { date, encoder in
-      var container = encoder.singleValueContainer()
-      try container.encode(StoreJSON.format(date))
-    }
-    return encoder
-  }()
+  static let encoder = makeEncoder([.sortedKeys, .withoutEscapingSlashes])
+  static let prettyEncoder = makeEncoder([.sortedKeys, .withoutEscapingSlashes, .prettyPrinted])
 
-  static let prettyEncoder: JSONEncoder = {
+  private static func makeEncoder(_ formatting: JSONEncoder.OutputFormatting) -> JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+    encoder.outputFormatting = formatting
     encoder.dateEncodingStrategy = .custom { date, encoder in
       var container = encoder.singleValueContainer()
       try container.encode(StoreJSON.format(date))
     }
     return encoder
-  }()
+  }
 
   static let decoder: JSONDecoder = {
     let decoder = JSONDecoder()
