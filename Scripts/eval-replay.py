@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Compare PolicyWatch replay events with Open Terms Archive's labelled versions (called by eval-replay.sh).
+
+Usage: eval-replay.py MANIFEST
+  MANIFEST: TSV rows `archive<TAB>document dir<TAB>store dir<TAB>log.jsonl<TAB>replay ms`.
+
+Matching: a PolicyWatch `first`/`change` event matches an OTA version when its firstSeen equals the time of a
+snapshot the version was made from (the time in the snapshot's file name; for combine documents any of its
+snapshot_files). When one snapshot time belongs to several versions (combine documents reuse an unchanged page's
+older file), the event goes to the version *triggered* at that time (its newest file) first, then to a genuine
+change not yet matched, then by label: change, first, technical, noise kinds. An event at a snapshot that no OTA
+version was made from is a change from a snapshot whose text did not change (OTA records every text change).
+"""
+
+import collections
+import glob
+import json
+import os
+import re
+import sys
+from datetime import datetime, timezone
+
+NOISE_KINDS = ["noise", "cosmetic", "datefmt", "reltime", "numbering", "chrome", "layout", "locale", "error_page",
+               "recovery", "flap"]
+PRIORITY = {"change": 0, "first": 1, "technical": 2}
+NAME_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z")
+
+
+def file_time(path):
+  """`snapshots/2026-01-26T23-36-07Z#legal.html` -> `2026-01-26T23:36:07Z`."""
+  m = NAME_TIME.search(os.path.basename(path))
+  if not m:
+    raise ValueError(f"snapshot name without a time: {path}")
+  return f"{m.group(1)}T{m.group(2)}:{m.group(3)}:{m.group(4)}Z"
+
+
+def iso(value):
+  """Any ISO 8601 UTC timestamp -> `YYYY-MM-DDTHH:MM:SSZ` (seconds precision, like the file names)."""
+  if value is None:
+    return None
+  text = value.replace("Z", "+00:00")
+  try:
+    moment = datetime.fromisoformat(text)
+  except ValueError:
+    return value
+  if moment.tzinfo is None:
+    moment = moment.replace(tzinfo=timezone.utc)
+  return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_jsonl(path):
+  rows = []
+  if not os.path.exists(path):
+    return rows
+  with open(path, encoding="utf-8") as handle:
+    for line in handle:
+      line = line.strip()
+      if line:
+        rows.append(json.loads(line))
+  return rows
+
+
+def evaluate(archive, doc_dir, store, log_path, millis):
+  snap_files = sorted(os.listdir(os.path.join(doc_dir, "snapshots")))
+  snap_times = {file_time(f) for f in snap_files}
+  versions = []
+  for row in read_jsonl(os.path.join(doc_dir, "versions.jsonl")):
+    files = row.get("snapshot_files") or [row["snapshot_file"]]
+    times = {file_time(f) for f in files}
+    versions.append({"label": row["label"], "times": times, "trigger": max(times), "date": row["version_date"],
+                     "files": files, "date_only": row.get("date_only"), "added": row.get("sample_added") or [],
+                     "removed": row.get("sample_removed") or [], "matched": []})
+  events = read_jsonl(log_path)
+  for event in events:
+    event["_t"] = iso(event.get("firstSeen"))
+  events.sort(key=lambda e: (e["_t"] or "", str(e.get("id"))))
+  timelines = glob.glob(os.path.join(store, "documents", "*", "*", "timeline.jsonl"))
+  timeline = collections.defaultdict(list)
+  outcomes = collections.Counter()
+  for path in timelines:
+    for entry in read_jsonl(path):
+      outcomes[entry.get("outcome")] += 1
+      timeline[iso(entry.get("time"))].append(entry)
+
+  by_trigger = collections.defaultdict(list)
+  by_time = collections.defaultdict(list)
+  for version in versions:
+    by_trigger[version["trigger"]].append(version)
+    for t in version["times"]:
+      by_time[t].append(version)
+
+  def rank(version):
+    unmatched_change = version["label"] == "change" and not version["matched"]
+    return (0 if unmatched_change else 1, PRIORITY.get(version["label"], 3))
+
+  classified = []  # (event, category, version or None)
+  for event in events:
+    if event.get("kind") not in ("first", "change"):
+      continue
+    t = event["_t"]
+    candidates = by_trigger.get(t) or by_time.get(t) or []
+    if not candidates:
+      category = "unrecorded" if t in snap_times else "unknown-time"
+      classified.append((event, category, None))
+      continue
+    version = sorted(candidates, key=rank)[0]
+    version["matched"].append(event)
+    label = version["label"]
+    category = label if label in ("change", "first", "technical") else "noise"
+    classified.append((event, category, version))
+
+  event_times = {e["_t"] for e in events if e.get("kind") in ("first", "change")}
+  kinds = collections.Counter(e.get("kind") for e in events)
+  labels = collections.Counter(v["label"] for v in versions)
+  genuine = [v for v in versions if v["label"] == "change"]
+  found = [v for v in genuine if v["times"] & event_times]
+  missed = [v for v in genuine if not (v["times"] & event_times)]
+  noise_hits = [(e, v) for e, c, v in classified if c == "noise"]
+  raw_bytes = sum(os.path.getsize(os.path.join(doc_dir, "snapshots", f)) for f in snap_files)
+  return {
+    "archive": archive, "name": archive[: -len(".tar.xz")].replace("__", "/"), "snapshots": len(snap_files),
+    "raw_bytes": raw_bytes, "millis": millis, "versions": versions, "events": events, "classified": classified,
+    "kinds": kinds, "labels": labels, "genuine": genuine, "found": found, "missed": missed,
+    "noise_hits": noise_hits, "ota_noise": sum(labels[k] for k in NOISE_KINDS),
+    "unrecorded": [e for e, c, _ in classified if c in ("unrecorded", "unknown-time")],
+    "at_technical": [e for e, c, _ in classified if c == "technical"],
+    "at_first": [e for e, c, _ in classified if c == "first"], "timeline": timeline, "outcomes": outcomes,
+    "snap_times": sorted(snap_times),
+  }
+
+
+def describe_timeline(result, times):
+  parts = []
+  for t in sorted(times):
+    entries = result["timeline"].get(t, [])
+    if not entries:
+      parts.append(f"{t}: no timeline entry")
+    for entry in entries:
+      evs = ",".join(ev.get("kind", "?") if isinstance(ev, dict) else str(ev) for ev in entry.get("events") or [])
+      reason = entry.get("reason")
+      parts.append(f"{t}: {entry.get('outcome')}" + (f" events=[{evs}]" if evs else "")
+                   + (f" reason={reason!r}" if reason else "") + f" version={entry.get('version')}")
+  return "; ".join(parts)
+
+
+def nearest_changes(result, t):
+  times = sorted(e["_t"] for e in result["events"] if e.get("kind") in ("first", "change"))
+  before = [x for x in times if x < t]
+  after = [x for x in times if x > t]
+  return (before[-1] if before else None), (after[0] if after else None)
+
+
+def main():
+  rows = []
+  with open(sys.argv[1], encoding="utf-8") as handle:
+    for line in handle:
+      archive, doc_dir, store, log_path, millis = line.rstrip("\n").split("\t")
+      rows.append(evaluate(archive, doc_dir, store, log_path, int(millis)))
+
+  header = ["document", "snaps", "OTA chg", "found", "missed", "OTA noise", "PW@noise", "PW@unchg", "PW@tech",
+            "flap PW/OTA", "inacc PW/err", "recov PW/OTA", "tech PW/OTA", "failed"]
+  table = []
+  total = collections.Counter()
+  for r in rows:
+    k, lab = r["kinds"], r["labels"]
+    cells = {
+      "snaps": r["snapshots"], "OTA chg": len(r["genuine"]), "found": len(r["found"]), "missed": len(r["missed"]),
+      "OTA noise": r["ota_noise"], "PW@noise": len(r["noise_hits"]), "PW@unchg": len(r["unrecorded"]),
+      "PW@tech": len(r["at_technical"]), "flap": (k["flap"], lab["flap"]),
+      "inacc": (k["inaccessible"], lab["error_page"]), "recov": (k["recovered"], lab["recovery"]),
+      "tech": (k["technical"], lab["technical"]), "failed": r["outcomes"]["failed"],
+    }
+    for key, value in cells.items():
+      if isinstance(value, tuple):
+        total[key + "/pw"] += value[0]
+        total[key + "/ota"] += value[1]
+      else:
+        total[key] += value
+    table.append([r["name"], cells["snaps"], cells["OTA chg"], cells["found"], cells["missed"], cells["OTA noise"],
+                  cells["PW@noise"], cells["PW@unchg"], cells["PW@tech"], "%d/%d" % cells["flap"],
+                  "%d/%d" % cells["inacc"], "%d/%d" % cells["recov"], "%d/%d" % cells["tech"], cells["failed"]])
+  table.append(["TOTAL", total["snaps"], total["OTA chg"], total["found"], total["missed"], total["OTA noise"],
+                total["PW@noise"], total["PW@unchg"], total["PW@tech"],
+                f"{total['flap/pw']}/{total['flap/ota']}", f"{total['inacc/pw']}/{total['inacc/ota']}",
+                f"{total['recov/pw']}/{total['recov/ota']}", f"{total['tech/pw']}/{total['tech/ota']}",
+                total["failed"]])
+  widths = [max(len(str(row[i])) for row in table + [header]) for i in range(len(header))]
+  line = lambda row: "| " + " | ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                                        for i, (c, w) in enumerate(zip(row, widths))) + " |"
+  print()
+  print("PolicyWatch replay vs OTA labels (PW@noise / PW@unchg / PW@tech = PolicyWatch first/change events at a")
+  print("snapshot OTA labels noise of any kind / at which OTA recorded no version / OTA labels technical)")
+  print(line(header))
+  print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+  for row in table:
+    print(line(row))
+  print()
+
+  noise_kinds = collections.Counter(v["label"] for r in rows for _, v in r["noise_hits"])
+  ota_noise_kinds = collections.Counter({k: sum(r["labels"][k] for r in rows) for k in NOISE_KINDS})
+  print("OTA noise versions by kind:", ", ".join(f"{k} {n}" for k, n in ota_noise_kinds.items() if n))
+  print("PolicyWatch change events at OTA noise, by kind:",
+        ", ".join(f"{k} {n}" for k, n in noise_kinds.most_common()) or "none")
+  outcomes = collections.Counter()
+  for r in rows:
+    outcomes.update(r["outcomes"])
+  print("timeline outcomes:", ", ".join(f"{k} {n}" for k, n in outcomes.most_common()))
+  print()
+
+  for r in rows:
+    details = []
+    for v in r["missed"]:
+      t = v["trigger"]
+      before, after = nearest_changes(r, t)
+      details.append(f"  MISSED change {v['date']} files={[os.path.basename(f) for f in v['files']]}"
+                     f"{' date_only' if v['date_only'] else ''}\n"
+                     f"    PolicyWatch: {describe_timeline(r, v['times'])}\n"
+                     f"    nearest PolicyWatch change events: before {before}, after {after}\n"
+                     f"    OTA added {v['added'][:2]!r} removed {v['removed'][:2]!r}")
+    for e, v in r["noise_hits"]:
+      details.append(f"  NOISE ({v['label']}) {e['_t']} kind={e.get('kind')} flags={e.get('flags')} "
+                     f"clauses={e.get('clauses')} version={e.get('version')} previous={e.get('previousVersion')}")
+    for e in r["unrecorded"]:
+      details.append(f"  UNCHANGED-TEXT {e['_t']} kind={e.get('kind')} flags={e.get('flags')} "
+                     f"clauses={e.get('clauses')} version={e.get('version')} previous={e.get('previousVersion')}"
+                     + ("" if e["_t"] in r["snap_times"] else " (firstSeen is no snapshot time)"))
+    for e in r["at_technical"]:
+      details.append(f"  AT-OTA-TECHNICAL {e['_t']} kind={e.get('kind')} clauses={e.get('clauses')}")
+    for e in r["events"]:
+      if e.get("kind") in ("flap", "technical", "inaccessible", "recovered"):
+        labels = sorted({v["label"] for v in r["versions"] if e["_t"] in v["times"]}) or ["no OTA version"]
+        details.append(f"  {e.get('kind')} {e['_t']} (OTA: {', '.join(labels)})"
+                       + (f" reason={e.get('reason')!r}" if e.get("reason") else ""))
+    firsts = [v for v in r["versions"] if v["label"] == "first"]
+    if firsts and not r["at_first"]:
+      details.append(f"  OTA first record {firsts[0]['trigger']} has no PolicyWatch first/change event")
+    if details:
+      print(f"{r['name']}:")
+      print("\n".join(details))
+  print()
+
+  genuine = total["OTA chg"]
+  ok_found = total["missed"] == 0
+  ok_noise = total["PW@noise"] <= 0.05 * total["OTA noise"]
+  ok_unchanged = total["PW@unchg"] == 0
+  pct = 100.0 * total["PW@noise"] / total["OTA noise"] if total["OTA noise"] else 0.0
+  print(f"target: every genuine change found ........ {total['found']}/{genuine} "
+        f"{'OK' if ok_found else 'MISSED'}")
+  print(f"target: reported noise <= 5% of OTA noise .. {total['PW@noise']}/{total['OTA noise']} = {pct:.1f}% "
+        f"{'OK' if ok_noise else 'MISSED'}")
+  print(f"target: zero changes from unchanged text .. {total['PW@unchg']} {'OK' if ok_unchanged else 'MISSED'}")
+  sys.exit(0 if ok_found and ok_noise and ok_unchanged else 1)
+
+
+if __name__ == "__main__":
+  main()
