@@ -47,7 +47,8 @@ public enum Fsck {
       }
       report.timelineEntries += entries.count
       // Versions: each referenced version exists, and its id is the identity of its clauses.
-      var referencedVersions = Set(entries.compactMap(\.version))
+      // (An inaccessible entry may name the text it would have been, never stored as a version.)
+      var referencedVersions = Set(entries.filter { $0.outcome != .inaccessible }.compactMap(\.version))
       for entry in entries {
         for event in entry.events ?? [] { if let id = event.version { referencedVersions.insert(id) } }
       }

@@ -115,6 +115,8 @@ public struct Recorder: Sendable {
     // 2. Assemble every page's bytes: fetched now, or (304) the latest kept snapshot of that page.
     var raw: [String: RawPage] = [:]
     var pageHashes: [String: String] = [:]
+    var previousHashes: [String: String] = [:]
+    for page in observation.pages { if let hash = state.pages[page.id]?.latestSnapshot { previousHashes[page.id] = hash } }
     var allNotModified = true
     for page in observation.pages {
       var pageState = state.pages[page.id] ?? PageState(url: page.url)
@@ -143,6 +145,16 @@ public struct Recorder: Sendable {
         SHA256.hex(pageHashes.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\n"))
           .prefix(64))
     let combinedPages = declaration.isCombined ? pageHashes : nil
+    // Identical bytes under the same rules cannot give another text: skip extraction (most `check` runs).
+    let fingerprint = DocumentExtractor.fingerprint(declaration)
+    if !allNotModified, state.current != nil, state.inaccessibleSince == nil, previousHashes == pageHashes,
+      let current = state.current.flatMap({ store.version($0, of: ref) }), current.rules == fingerprint,
+      current.extractor == DocumentExtractor.version
+    {
+      let line = entry(.unchanged, snapshot: snapshot, version: current.id, pages: combinedPages)
+      try commit([line], state: &state, ref: ref, superseded: superseded)
+      return RecordResult(outcome: .unchanged, events: [], reason: nil)
+    }
     if allNotModified, state.current != nil {
       let line = entry(.notModified, snapshot: snapshot, version: state.current)
       try commit([line], state: &state, ref: ref, superseded: [])
@@ -150,7 +162,6 @@ public struct Recorder: Sendable {
     }
 
     // 3. The rules or the extractor changed since the current version: re-extract the latest snapshot first.
-    let fingerprint = DocumentExtractor.fingerprint(declaration)
     var current = state.current.flatMap { store.version($0, of: ref) }
     if let previous = current, previous.rules != fingerprint || previous.extractor != DocumentExtractor.version {
       var previousRaw: [String: RawPage] = [:]
@@ -203,10 +214,21 @@ public struct Recorder: Sendable {
     if let previous = current {
       let before = previous.clauses.count
       let after = extracted.clauses.count
-      if before >= 8, Double(after) < Double(before) * minimumKeptShare {
-        return try inaccessible(
-          .inaccessible, "the page lost most of its text (\(after) of \(before) clauses left)", snapshot: snapshot,
-          pages: combinedPages)
+      let candidate = VersionIdentity.id(of: extracted.clauses)
+      let confirmed = store.lastTimelineEntry(ref).map { $0.outcome == .inaccessible && $0.version == candidate } ?? false
+      let rulesChanged = !technicalEvents.isEmpty || previous.rules != fingerprint
+      if before >= 8, Double(after) < Double(before) * minimumKeptShare, !confirmed, !rulesChanged {
+        // Remember the shrunk text: if the next fetch shows it again, it is the document now, not a broken page.
+        var line = entry(
+          .inaccessible, reason: "the page lost most of its text (\(after) of \(before) clauses left)", snapshot: snapshot,
+          kept: state.inaccessibleSince == nil ? true : nil, version: candidate, pages: combinedPages)
+        var events: [StoreEvent] = []
+        if state.inaccessibleSince == nil {
+          events.append(event(.inaccessible, ref: ref, time: time, state: state, reason: line.reason, version: nil))
+          line.events = events
+        }
+        try commit([line], state: &state, ref: ref, superseded: superseded)
+        return RecordResult(outcome: .inaccessible, events: technicalEvents + events, reason: line.reason)
       }
       if let was = previous.language?.split(separator: "-").first,
         let now = extracted.language?.split(separator: "-").first,

@@ -74,7 +74,15 @@ public struct SHA256 {
 
   private mutating func compress<Block: RandomAccessCollection>(_ block: Block)
   where Block.Element == UInt8, Block.Index == Int {
-    var w = [UInt32](repeating: 0, count: 64)
+    // The message schedule lives on the stack: one heap allocation per 64-byte block dominated hashing before.
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      compress(block, schedule: w)
+    }
+  }
+
+  private mutating func compress<Block: RandomAccessCollection>(
+    _ block: Block, schedule w: UnsafeMutableBufferPointer<UInt32>
+  ) where Block.Element == UInt8, Block.Index == Int {
     let base = block.startIndex
     for i in 0..<16 {
       w[i] =

@@ -99,6 +99,12 @@ public final class SnapshotStore: @unchecked Sendable {
     return entries
   }
 
+  func lastTimelineEntry(_ ref: DocumentRef) -> TimelineEntry? {
+    guard let bytes = FileIO.read("\(directory(ref))/timeline.jsonl") else { return nil }
+    guard let line = bytes.split(separator: UInt8(ascii: "\n")).last(where: { !$0.isEmpty }) else { return nil }
+    return try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line))
+  }
+
   func appendTimeline(_ entries: [TimelineEntry], for ref: DocumentRef) throws(StoreIOError) {
     try FileIO.appendLines(entries.map(StoreJSON.line), to: "\(directory(ref))/timeline.jsonl")
   }
@@ -159,8 +165,12 @@ public final class SnapshotStore: @unchecked Sendable {
     var state =
       FileIO.read(file).flatMap { try? StoreJSON.decoder.decode(DocumentState.self, from: Data($0)) }
       ?? DocumentState(service: ref.service, document: ref.document)
-    let lagging = timeline(ref).filter { entry in state.lastAttempt.map { entry.time > $0 } ?? true }
-    for entry in lagging { state.apply(entry) }
+    // Only when the timeline's last line is newer than the state (a crash between the two writes) is the whole
+    // timeline read again.
+    if let last = lastTimelineEntry(ref), state.lastAttempt.map({ last.time > $0 }) ?? true {
+      let lagging = timeline(ref).filter { entry in state.lastAttempt.map { entry.time > $0 } ?? true }
+      for entry in lagging { state.apply(entry) }
+    }
     return state
   }
 
