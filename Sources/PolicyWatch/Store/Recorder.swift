@@ -116,7 +116,9 @@ public struct Recorder: Sendable {
     var raw: [String: RawPage] = [:]
     var pageHashes: [String: String] = [:]
     var previousHashes: [String: String] = [:]
-    for page in observation.pages { if let hash = state.pages[page.id]?.latestSnapshot { previousHashes[page.id] = hash } }
+    for page in observation.pages {
+      if let hash = state.pages[page.id]?.latestSnapshot { previousHashes[page.id] = hash }
+    }
     var allNotModified = true
     for page in observation.pages {
       var pageState = state.pages[page.id] ?? PageState(url: page.url)
@@ -215,12 +217,14 @@ public struct Recorder: Sendable {
       let before = previous.clauses.count
       let after = extracted.clauses.count
       let candidate = VersionIdentity.id(of: extracted.clauses)
-      let confirmed = store.lastTimelineEntry(ref).map { $0.outcome == .inaccessible && $0.version == candidate } ?? false
+      let confirmed =
+        store.lastTimelineEntry(ref).map { $0.outcome == .inaccessible && $0.version == candidate } ?? false
       let rulesChanged = !technicalEvents.isEmpty || previous.rules != fingerprint
       if before >= 8, Double(after) < Double(before) * minimumKeptShare, !confirmed, !rulesChanged {
         // Remember the shrunk text: if the next fetch shows it again, it is the document now, not a broken page.
         var line = entry(
-          .inaccessible, reason: "the page lost most of its text (\(after) of \(before) clauses left)", snapshot: snapshot,
+          .inaccessible, reason: "the page lost most of its text (\(after) of \(before) clauses left)",
+          snapshot: snapshot,
           kept: state.inaccessibleSince == nil ? true : nil, version: candidate, pages: combinedPages)
         var events: [StoreEvent] = []
         if state.inaccessibleSince == nil {
