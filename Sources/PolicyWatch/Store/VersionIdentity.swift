@@ -17,10 +17,8 @@ public enum VersionIdentity {
   static func canonicalKey(_ clause: Clause) -> String? {
     var key = clause.key.lowercased()
     if chrome.contains(key.trimmingCharacters(in: CharacterSet(charactersIn: " .:!?"))) { return nil }
-    if key.contains(where: \.isNumber) {
-      key = canonicalDates(key)
-      key = blankRelativeTimes(key)
-    }
+    if containsYear(key) { key = canonicalDates(key) }
+    if key.contains(" ago") { key = blankRelativeTimes(key) }
     return key.isEmpty ? nil : key
   }
 
@@ -36,19 +34,38 @@ public enum VersionIdentity {
     "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
   ]
 
+  /// Whether the text holds a year (four digits 1900–2199 standing alone): the cheap test before `canonicalDates`.
+  static func containsYear(_ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    guard bytes.count >= 4 else { return false }
+    func digit(_ index: Int) -> Bool { index >= 0 && index < bytes.count && bytes[index] >= 48 && bytes[index] <= 57 }
+    for index in 0...(bytes.count - 4)
+    where (bytes[index] == 49 && bytes[index + 1] == 57)
+      || (bytes[index] == 50 && (bytes[index + 1] == 48 || bytes[index + 1] == 49))
+    {
+      if digit(index + 2), digit(index + 3), !digit(index - 1), !digit(index + 4) { return true }
+    }
+    return false
+  }
+
   /// "september 18, 2024", "sept. 18th 2024", "18 september 2024" → "2024-09-18".
   static func canonicalDates(_ text: String) -> String {
     let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
     guard words.count >= 3 else { return text }
     var output: [String] = []
     var index = 0
+    func strip(_ word: String) -> Substring {
+      var end = word.endIndex
+      while end > word.startIndex, [",", "."].contains(word[word.index(before: end)]) { end = word.index(before: end) }
+      return word[..<end]
+    }
     func number(_ word: String, _ range: ClosedRange<Int>) -> Int? {
-      var digits = word.trimmingCharacters(in: CharacterSet(charactersIn: ",."))
+      var digits = strip(word)
       for suffix in ["st", "nd", "rd", "th"] where digits.hasSuffix(suffix) { digits.removeLast(2) }
       guard let value = Int(digits), range.contains(value) else { return nil }
       return value
     }
-    func month(_ word: String) -> Int? { months[word.trimmingCharacters(in: CharacterSet(charactersIn: ",."))] }
+    func month(_ word: String) -> Int? { months[String(strip(word))] }
     func iso(_ year: Int, _ month: Int, _ day: Int, trailing: String) -> String {
       String(format: "%04d-%02d-%02d", year, month, day) + trailing
     }
