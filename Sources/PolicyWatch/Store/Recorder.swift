@@ -172,6 +172,8 @@ public struct Recorder: Sendable {
           previousRaw[id] = RawPage(id: id, bytes: bytes, httpCharset: state.pages[id]?.httpCharset)
         }
       }
+      // A page the new rules add (a `combine` that grew) has no earlier snapshot: use this attempt's.
+      for page in declaration.pages where previousRaw[page.id] == nil { previousRaw[page.id] = raw[page.id] }
       if let again = try? DocumentExtractor.extract(declaration, pages: previousRaw) {
         let id = VersionIdentity.id(of: again.clauses)
         if id != previous.id {
