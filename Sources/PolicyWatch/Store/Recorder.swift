@@ -89,9 +89,11 @@ public struct Recorder: Sendable {
         snapshot: snapshot, kept: kept, version: version, pages: pages, events: events)
     }
 
-    func inaccessible(_ outcome: FetchAttemptOutcome, _ reason: String, snapshot: String?, pages: [String: String]?)
-      throws(StoreIOError) -> RecordResult
-    {
+    /// Records an inaccessible or failed attempt; `candidate` names the text it showed, when it showed one.
+    func inaccessible(
+      _ outcome: FetchAttemptOutcome, _ reason: String, snapshot: String?, pages: [String: String]?,
+      candidate: String? = nil
+    ) throws(StoreIOError) -> RecordResult {
       var events: [StoreEvent] = []
       let startsStreak = state.inaccessibleSince == nil
       if startsStreak {
@@ -99,8 +101,8 @@ public struct Recorder: Sendable {
           event(.inaccessible, ref: ref, time: time, state: state, reason: reason, version: nil))
       }
       let line = entry(
-        outcome, reason: reason, snapshot: snapshot, kept: startsStreak && snapshot != nil ? true : nil, pages: pages,
-        events: events.isEmpty ? nil : events)
+        outcome, reason: reason, snapshot: snapshot, kept: startsStreak && snapshot != nil ? true : nil,
+        version: candidate, pages: pages, events: events.isEmpty ? nil : events)
       try commit([line], state: &state, ref: ref, superseded: superseded)
       return RecordResult(outcome: outcome, events: technicalEvents + events, reason: reason)
     }
@@ -149,9 +151,9 @@ public struct Recorder: Sendable {
     let combinedPages = declaration.isCombined ? pageHashes : nil
     // Identical bytes under the same rules cannot give another text: skip extraction (most `check` runs).
     let fingerprint = DocumentExtractor.fingerprint(declaration)
-    if !allNotModified, state.current != nil, state.inaccessibleSince == nil, previousHashes == pageHashes,
-      let current = state.current.flatMap({ store.version($0, of: ref) }), current.rules == fingerprint,
-      current.extractor == DocumentExtractor.version
+    var current = state.current.flatMap { store.version($0, of: ref) }
+    if !allNotModified, state.inaccessibleSince == nil, previousHashes == pageHashes, let current,
+      current.rules == fingerprint, current.extractor == DocumentExtractor.version
     {
       let line = entry(.unchanged, snapshot: snapshot, version: current.id, pages: combinedPages)
       try commit([line], state: &state, ref: ref, superseded: superseded)
@@ -164,7 +166,6 @@ public struct Recorder: Sendable {
     }
 
     // 3. The rules or the extractor changed since the current version: re-extract the latest snapshot first.
-    var current = state.current.flatMap { store.version($0, of: ref) }
     if let previous = current, previous.rules != fingerprint || previous.extractor != DocumentExtractor.version {
       var previousRaw: [String: RawPage] = [:]
       for (id, hash) in previous.pages ?? [declaration.pages.first?.id ?? "": previous.snapshot] {
@@ -215,26 +216,18 @@ public struct Recorder: Sendable {
     if let problem = PageHealth.problem(clauses: extracted.clauses, title: extracted.title) {
       return try inaccessible(.inaccessible, problem, snapshot: snapshot, pages: combinedPages)
     }
+    let id = VersionIdentity.id(of: extracted.clauses)
     if let previous = current {
       let before = previous.clauses.count
       let after = extracted.clauses.count
-      let candidate = VersionIdentity.id(of: extracted.clauses)
       let confirmed =
-        store.lastTimelineEntry(ref).map { $0.outcome == .inaccessible && $0.version == candidate } ?? false
+        store.lastTimelineEntry(ref).map { $0.outcome == .inaccessible && $0.version == id } ?? false
       let rulesChanged = !technicalEvents.isEmpty || previous.rules != fingerprint
       if before >= 8, Double(after) < Double(before) * minimumKeptShare, !confirmed, !rulesChanged {
         // Remember the shrunk text: if the next fetch shows it again, it is the document now, not a broken page.
-        var line = entry(
-          .inaccessible, reason: "the page lost most of its text (\(after) of \(before) clauses left)",
-          snapshot: snapshot,
-          kept: state.inaccessibleSince == nil ? true : nil, version: candidate, pages: combinedPages)
-        var events: [StoreEvent] = []
-        if state.inaccessibleSince == nil {
-          events.append(event(.inaccessible, ref: ref, time: time, state: state, reason: line.reason, version: nil))
-          line.events = events
-        }
-        try commit([line], state: &state, ref: ref, superseded: superseded)
-        return RecordResult(outcome: .inaccessible, events: technicalEvents + events, reason: line.reason)
+        return try inaccessible(
+          .inaccessible, "the page lost most of its text (\(after) of \(before) clauses left)", snapshot: snapshot,
+          pages: combinedPages, candidate: id)
       }
       if let was = previous.language?.split(separator: "-").first,
         let now = extracted.language?.split(separator: "-").first,
@@ -247,7 +240,6 @@ public struct Recorder: Sendable {
     }
 
     // 5. Compare with the last good version.
-    let id = VersionIdentity.id(of: extracted.clauses)
     var events: [StoreEvent] = []
     if state.inaccessibleSince != nil {
       events.append(
