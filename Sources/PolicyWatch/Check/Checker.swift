@@ -29,7 +29,7 @@ public struct Checker: Sendable {
       for page in declaration.pages {
         let pageState = state.pages[page.id]
         // Validators are only worth sending when the bytes they vouch for are still in the store.
-        let usable = pageState?.latestSnapshot.flatMap { store.object($0, of: ref) } != nil && state.current != nil
+        let usable = pageState?.latestSnapshot.map { store.hasObject($0, of: ref) } == true && state.current != nil
         let validators =
           usable && pageState?.url == page.fetch
           ? Validators(etag: pageState?.etag, lastModified: pageState?.lastModified) : Validators()
