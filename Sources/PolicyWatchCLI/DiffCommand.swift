@@ -80,10 +80,12 @@ struct DiffCommand: ParsableCommand {
       printError("policywatch: \(error)")
       throw ExitCode(2)
     }
-    let terminal = Terminal.standardOutputIsTerminal ? Terminal.size() : nil
+    // A terminal's width wraps both views; through a pipe only side-by-side needs one (COLUMNS, else 160).
+    let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) }
+    let width = Terminal.standardOutputIsTerminal ? Terminal.size()?.columns : (sideBySide ? columns ?? 160 : nil)
     let options = DiffViewOptions(
       context: context, dataUseOnly: dataUse, sideBySide: sideBySide,
-      color: format == .text && colorOptions.enabled, width: terminal?.columns ?? (sideBySide ? 160 : nil))
+      color: format == .text && colorOptions.enabled, width: width)
     switch format {
     case .text: Terminal.write(DiffTextRenderer.render(report, options: options), page: !noPager)
     case .json: Terminal.write(report.json(), page: false)

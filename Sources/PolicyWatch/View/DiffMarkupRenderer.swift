@@ -30,7 +30,7 @@ public enum DiffMarkupRenderer {
       lines.append("No differences: both REFs name the same text.")
       return lines.joined(separator: "\n") + "\n"
     }
-    lines.append("**Clauses:** " + Markdown.escape(report.countsSummary))
+    lines.append("**Clauses:** " + report.countsSummary)
     lines.append("")
     if !report.dataUse.isEmpty {
       lines.append("**New data-use language:**")
@@ -52,7 +52,7 @@ public enum DiffMarkupRenderer {
         lines.append("- *… \(count) unchanged clause\(count == 1 ? "" : "s") …*")
       case .entry(let entry):
         if entry.section != lastSection {
-          if lastSection != nil || !lines.isEmpty { lines.append("") }
+          if lines.last != "" { lines.append("") }
           let path = entry.section.isEmpty ? "(top)" : entry.section.joined(separator: " › ")
           lines.append("### " + Markdown.escape(path))
           lines.append("")
@@ -70,7 +70,10 @@ public enum DiffMarkupRenderer {
         case .headingRenamed: label = "**Heading renamed:** "
         }
         var body = ""
-        for span in InlineSpans.spans(entry, side: .unified) { body += markdown(span, removed: entry.kind == .removed) }
+        for span in Painter(color: false).plainMerged(InlineSpans.spans(entry, side: .unified)) {
+          body += markdown(span, removed: entry.kind == .removed)
+        }
+        if entry.clauseKind == .heading { body = "**" + body + "**" }
         body = body.replacingOccurrences(of: "\n", with: " / ")
         let note = entry.kind == .moved ? entry.note.map { " *(\(Markdown.escape($0)))*" } ?? "" : ""
         lines.append("- " + label + body + note)

@@ -134,6 +134,7 @@ public enum DiffTextRenderer {
       lines.append("no changed clause has data-use language")
       return lines.joined(separator: "\n") + "\n"
     }
+    lines.append("")
     var lastSection: [String]?
     for item in items {
       switch item {
@@ -141,7 +142,7 @@ public enum DiffTextRenderer {
         lines.append(painter.paint("  ⋯ \(count) unchanged clause\(count == 1 ? "" : "s") ⋯", .fold))
       case .entry(let entry):
         if entry.section != lastSection {
-          lines.append("")
+          if lines.last != "" { lines.append("") }
           let path = entry.section.isEmpty ? "(top)" : entry.section.joined(separator: " › ")
           lines.append(painter.paint("@@ " + path + " @@", .section))
           lastSection = entry.section

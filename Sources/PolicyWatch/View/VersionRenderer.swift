@@ -28,11 +28,12 @@ public enum VersionRenderer {
       for date in record.declaredDates {
         lines.append("  " + painter.paint("“\(date.phrase)”", .label))
       }
+      lines.append("")
       var previous: ClauseKind?
       for clause in record.clauses {
         switch clause.kind {
         case .heading:
-          lines.append("")
+          if !lines.isEmpty, lines.last != "" { lines.append("") }
           let marks = String(repeating: "#", count: max(1, clause.level))
           lines.append(painter.paint(marks + " " + clause.text.replacingOccurrences(of: "\n", with: " "), .section))
           lines.append("")
