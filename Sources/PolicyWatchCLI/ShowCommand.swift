@@ -43,7 +43,8 @@ struct ShowCommand: ParsableCommand {
     }
     let state = resolved.index.map { resolver.states[$0] }
     let format = VersionRenderer.Format(rawValue: self.format.rawValue) ?? .text
-    let text = VersionRenderer.render(record, state: state, format: format, color: format == .text && colorOptions.enabled)
+    let text = VersionRenderer.render(
+      record, state: state, format: format, color: format == .text && colorOptions.enabled)
     Terminal.write(text, page: format == .text && !noPager)
   }
 }

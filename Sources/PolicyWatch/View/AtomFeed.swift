@@ -58,7 +58,8 @@ public struct AtomFeed: Sendable {
     }
     for finding in event.dataUse ?? [] {
       let label = (finding.polarity == .negated ? "NOT_" : "") + finding.category
-      summary.append("\(label) (\(finding.change == "removed" ? "removed protection" : finding.change)): “\(finding.match)”.")
+      summary.append(
+        "\(label) (\(finding.change == "removed" ? "removed protection" : finding.change)): “\(finding.match)”.")
     }
     var xml = "  <entry>\n"
     xml += "    <id>urn:policywatch:event:\(Self.percentEncode(event.id))</id>\n"
@@ -85,7 +86,9 @@ public struct AtomFeed: Sendable {
     var output = ""
     for byte in text.utf8 {
       let scalar = Unicode.Scalar(byte)
-      if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~:/".unicodeScalars.contains(scalar) {
+      if byte < 0x80,
+        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~:/".unicodeScalars.contains(scalar)
+      {
         output.unicodeScalars.append(scalar)
       } else {
         output += String(format: "%%%02X", byte)

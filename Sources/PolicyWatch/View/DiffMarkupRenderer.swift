@@ -87,7 +87,9 @@ public enum DiffMarkupRenderer {
     let escaped = Markdown.escape(trimmed.core)
     switch span.role {
     case .tag: return " *`⟨\(span.text)⟩`*"
-    case .text: return removed ? trimmed.lead + (escaped.isEmpty ? "" : "~~\(escaped)~~") + trimmed.trail : Markdown.escape(span.text)
+    case .text:
+      return removed
+        ? trimmed.lead + (escaped.isEmpty ? "" : "~~\(escaped)~~") + trimmed.trail : Markdown.escape(span.text)
     case .inserted: return trimmed.lead + (escaped.isEmpty ? "" : "**\(escaped)**") + trimmed.trail
     case .deleted: return trimmed.lead + (escaped.isEmpty ? "" : "~~\(escaped)~~") + trimmed.trail
     }
@@ -122,8 +124,9 @@ public enum DiffMarkupRenderer {
   /// A standalone page: inline CSS, no scripts, no external resources (a Content-Security-Policy says so to the
   /// browser too), every text escaped.
   public static func htmlPage(_ report: DiffReport, options: DiffViewOptions) -> String {
-    let title = HTML.escape("\(report.service)/\(report.document): \(ViewDates.minute(report.from.firstSeen)) → "
-      + ViewDates.minute(report.to.firstSeen))
+    let title = HTML.escape(
+      "\(report.service)/\(report.document): \(ViewDates.minute(report.from.firstSeen)) → "
+        + ViewDates.minute(report.to.firstSeen))
     return """
       <!DOCTYPE html>
       <html lang="en">

@@ -56,8 +56,12 @@ public enum Terminal {
   /// Writes `text` to standard output, through the pager when `page` is true and the text is longer than the
   /// screen: `PAGER` (run by `/bin/sh -c`), else `less -R`; `LESS` gets `R` when unset so colours pass. An empty
   /// `PAGER` or `cat` means no pager. Returns when the pager exits (the person quit it).
-  public static func write(_ text: String, page: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) {
-    if page, standardOutputIsTerminal, let size = size(environment: environment), rows(text, columns: size.columns) >= size.rows {
+  public static func write(
+    _ text: String, page: Bool, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
+    if page, standardOutputIsTerminal, let size = size(environment: environment),
+      rows(text, columns: size.columns) >= size.rows
+    {
       let pager = environment["PAGER"] ?? "less -R"
       if !pager.trimmingCharacters(in: .whitespaces).isEmpty, pager != "cat", runPager(pager, text, environment) {
         return

@@ -17,7 +17,8 @@ public enum ViewError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .unknownDocument(let name, let available):
-      let list = available.isEmpty ? "the store has no documents" : "the store has: " + available.joined(separator: ", ")
+      let list =
+        available.isEmpty ? "the store has no documents" : "the store has: " + available.joined(separator: ", ")
       return "no document \"\(name)\" in the store; \(list) (give SERVICE/DOCUMENT)"
     case .noVersions(let name):
       return "\(name) has no recorded version yet (every fetch failed or was inaccessible)"

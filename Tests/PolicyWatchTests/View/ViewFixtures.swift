@@ -44,7 +44,9 @@ enum ViewFixtures {
     var body = ""
     for (heading, paragraphs) in sections {
       body += "<h2>\(heading)</h2>\n"
-      for paragraph in paragraphs { body += "<p>\(paragraph.replacingOccurrences(of: "NONCE", with: "\(nonce)"))</p>\n" }
+      for paragraph in paragraphs {
+        body += "<p>\(paragraph.replacingOccurrences(of: "NONCE", with: "\(nonce)"))</p>\n"
+      }
     }
     // "&" in the text is written as the entity, as a page would.
     body = body.replacingOccurrences(of: " & ", with: " &amp; ")

@@ -96,13 +96,14 @@ final class ViewerCLITests {
 
   @Test func diffOptionsContextDataUseAndSideBySide() throws {
     let dataUse = try diff(["--data-use"]).output
-    #expect(dataUse.hasSuffix(
-      """
-      @@ Privacy Policy › 2. How we use data @@
-      - We do not sell your personal data ⟨NOT_SALE_OF_DATA⟩.
-      + We may use your messages to train our artificial intelligence ⟨AI_TRAINING⟩ models.
+    #expect(
+      dataUse.hasSuffix(
+        """
+        @@ Privacy Policy › 2. How we use data @@
+        - We do not sell your personal data ⟨NOT_SALE_OF_DATA⟩.
+        + We may use your messages to train our artificial intelligence ⟨AI_TRAINING⟩ models.
 
-      """))
+        """))
     let noContext = try diff(["--context", "0"]).output
     #expect(!noContext.contains("You can ask for a copy of your data."))
     #expect(noContext.contains("  ⋯ 4 unchanged clauses ⋯"))
@@ -119,7 +120,8 @@ final class ViewerCLITests {
     #expect(markdown.contains("| declared | updated 2024-01-05 | updated 2024-03-01 |\n"))
     #expect(markdown.contains("- **Modified:** Last updated: ~~January 5~~**March 1**, 2024\n"))
     #expect(markdown.contains("- **Removed:** ~~We do not sell your personal data~~ *`⟨NOT_SALE_OF_DATA⟩`*~~.~~\n"))
-    #expect(markdown.contains("- **AI_TRAINING** (added) in *2. How we use data*: “to train our artificial intelligence”"))
+    #expect(
+      markdown.contains("- **AI_TRAINING** (added) in *2. How we use data*: “to train our artificial intelligence”"))
     // "&" is escaped for Markdown; no escape sequences.
     #expect(markdown.contains("with questions \\& requests. *(moved from Privacy Policy › 2. How we use data)*"))
     #expect(!markdown.contains("\u{1B}"))
@@ -130,8 +132,11 @@ final class ViewerCLITests {
     #expect(result.status == 1)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     #expect(object["schema"] as? String == "policywatch-diff/1")
-    #expect(Set(object.keys) == ["schema", "service", "document", "from", "to", "event", "flags", "identical", "counts",
-      "dataUse", "changes"])
+    #expect(
+      Set(object.keys) == [
+        "schema", "service", "document", "from", "to", "event", "flags", "identical", "counts",
+        "dataUse", "changes",
+      ])
     let report = try StoreJSON.decoder.decode(DiffReport.self, from: Data(result.output.utf8))
     #expect(report.from.version == oldID)
     #expect(report.to.version == newID)
@@ -157,8 +162,11 @@ final class ViewerCLITests {
     #expect(!html.contains("http://") && !html.contains("https://"))
     #expect(html.contains("<ins> and improve</ins>"))
     #expect(html.contains("<del>January 5</del><ins>March 1</ins>"))
-    #expect(html.contains("<mark><ins>to train our artificial intelligence</ins></mark>") || html.contains(
-      "<mark>to train our artificial intelligence</mark> <span class=\"tag\">AI_TRAINING</span>"))
+    #expect(
+      html.contains("<mark><ins>to train our artificial intelligence</ins></mark>")
+        || html.contains(
+          "<mark>to train our artificial intelligence</mark> <span class=\"tag\">AI_TRAINING</span>")
+    )
     #expect(html.contains("questions &amp; requests"))
   }
 
@@ -244,8 +252,11 @@ final class ViewerCLITests {
     #expect(feed.contains("&lt;ins&gt; and improve&lt;/ins&gt;"))
     // Entry ids do not depend on the title or the base URL.
     let other = try CLI.run(["feed", "--store", store.path, "--base-url", "https://example.org/policies.atom"])
-    #expect(other.output.contains("<id>urn:policywatch:event:Example%20Co/Privacy%20Policy/change/2024-03-02T09:00:00Z</id>"))
-    #expect(other.output.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/policies.atom\"/>"))
+    #expect(
+      other.output.contains("<id>urn:policywatch:event:Example%20Co/Privacy%20Policy/change/2024-03-02T09:00:00Z</id>"))
+    #expect(
+      other.output.contains(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/policies.atom\"/>"))
 
     let validation = try Jing.validate(file)
     #expect(validation.status == 0, "\(validation.output)")

@@ -21,7 +21,10 @@ struct ViewerCorpusTests {
     let lines = result.output.components(separatedBy: "\n")
     // Both declared dates in the header.
     #expect(lines.contains { $0.hasPrefix("from ") && $0.contains("declared effective 2024-07-31") })
-    #expect(lines.contains { $0.hasPrefix("to   ") && $0.contains("first seen 2024-09-19") && $0.contains("declared effective 2024-09-18") })
+    #expect(
+      lines.contains {
+        $0.hasPrefix("to   ") && $0.contains("first seen 2024-09-19") && $0.contains("declared effective 2024-09-18")
+      })
     // Listed as new data-use language, and marked where the words were inserted.
     #expect(lines.contains { $0.hasPrefix("  AI_TRAINING  ") && $0.contains("train artificial intelligence") })
     #expect(lines.contains { $0.hasPrefix("~ ") && $0.contains("train artificial intelligence+} ⟨AI_TRAINING⟩") })
