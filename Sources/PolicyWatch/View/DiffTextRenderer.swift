@@ -164,9 +164,13 @@ public enum DiffTextRenderer {
         + "  declared " + side.declaredSummary
     }
     lines.append(side("from", report.from))
-    lines.append(side("to  ", report.to) + (report.event.map { "  (\($0.rawValue))" } ?? ""))
-    if let before = report.to.lastSeenBefore {
-      lines.append(painter.paint("      previous text last seen ", .label) + ViewDates.minute(before))
+    lines.append(side("to  ", report.to))
+    // The kind of event and the last sighting of the old text on a line of their own (the header fits 80 columns).
+    if let event = report.event, !report.identical {
+      lines.append(
+        "      " + painter.paint(event.rawValue, .kind(event))
+          + (report.to.lastSeenBefore.map { painter.paint(", previous text last seen ", .label) + ViewDates.minute($0) }
+            ?? ""))
     }
     if !report.flags.isEmpty {
       lines.append(

@@ -70,25 +70,47 @@ public enum Terminal {
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 
+  /// Runs the pager with posix_spawn, not Foundation's `Process`: `Process` starts its child in a new session,
+  /// without the controlling terminal, and `less` then cannot read keys from /dev/tty and quits at once.
   private static func runPager(_ command: String, _ text: String, _ environment: [String: String]) -> Bool {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
     var env = environment
-    if env["LESS"] == nil { env["LESS"] = "R" }
-    process.environment = env
-    let input = Pipe()
-    process.standardInput = input
-    // A pager quit early closes the pipe: ignore SIGPIPE and stop writing on the error instead.
-    signal(SIGPIPE, SIG_IGN)
-    do {
-      try process.run()
-    } catch {
+    if env["LESS"] == nil || env["LESS"] == "" { env["LESS"] = "R" }
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { return false }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO)
+    posix_spawn_file_actions_addclose(&actions, fds[0])
+    posix_spawn_file_actions_addclose(&actions, fds[1])
+    let arguments = ["/bin/sh", "-c", command]
+    let environmentLines = env.map { "\($0.key)=\($0.value)" }
+    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    var envp: [UnsafeMutablePointer<CChar>?] = environmentLines.map { strdup($0) } + [nil]
+    defer {
+      for pointer in argv { free(pointer) }
+      for pointer in envp { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, &envp)
+    close(fds[0])
+    guard spawned == 0 else {
+      close(fds[1])
       return false
     }
-    try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-    try? input.fileHandleForWriting.close()
-    process.waitUntilExit()
+    // A pager quit early closes the pipe: ignore SIGPIPE and stop writing at the first error instead.
+    signal(SIGPIPE, SIG_IGN)
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fds[1], $0.baseAddress, $0.count) }
+      if written < 0 && errno == EINTR { continue }
+      if written <= 0 { break }
+      offset += written
+    }
+    close(fds[1])
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return true
   }
 }

@@ -30,8 +30,8 @@ final class ViewerCLITests {
     """
     Example Co/Privacy Policy
     from \(oldID.prefix(12))  first seen 2024-01-10 09:00  declared updated 2024-01-05
-    to   \(newID.prefix(12))  first seen 2024-03-02 09:00  declared updated 2024-03-01  (change)
-          previous text last seen 2024-02-01 09:00
+    to   \(newID.prefix(12))  first seen 2024-03-02 09:00  declared updated 2024-03-01
+          change, previous text last seen 2024-02-01 09:00
     clauses +1 -1 ~2 moved 1 unchanged 8
     new data-use language:
       NOT_SALE_OF_DATA  removed protection [2. How we use data] “sell your personal data”
