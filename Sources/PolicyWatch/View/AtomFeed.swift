@@ -66,8 +66,15 @@ public struct AtomFeed: Sendable {
     xml += "    <title>\(XML.escape(title))</title>\n"
     xml += "    <published>\(ViewDates.iso(event.firstSeen))</published>\n"
     xml += "    <updated>\(ViewDates.iso(event.firstSeen))</updated>\n"
-    for label in Set((event.dataUse ?? []).map(\.category)).sorted() {
-      xml += "    <category term=\"\(XML.escape(label))\" scheme=\"urn:policywatch:data-use\"/>\n"
+    // term: the data-use label (NOT_ for a negated statement); label says when a protection was removed.
+    var terms: [String: String] = [:]
+    for finding in event.dataUse ?? [] {
+      let term = (finding.polarity == .negated ? "NOT_" : "") + finding.category
+      terms[term] = finding.change == "removed" ? "removed " + term : term
+    }
+    for (term, label) in terms.sorted(by: { $0.key < $1.key }) {
+      xml +=
+        "    <category term=\"\(XML.escape(term))\" scheme=\"urn:policywatch:data-use\" label=\"\(XML.escape(label))\"/>\n"
     }
     xml += "    <summary type=\"text\">\(XML.escape(summary.joined(separator: " ")))</summary>\n"
     if let version = event.version, let previous = event.previousVersion,

@@ -246,7 +246,10 @@ final class ViewerCLITests {
     let feed = try String(contentsOfFile: file, encoding: .utf8)
     #expect(feed.contains("<title>Policies &lt;&amp; more&gt;</title>"))
     #expect(feed.contains("<id>urn:policywatch:event:Example%20Co/Privacy%20Policy/change/2024-03-02T09:00:00Z</id>"))
-    #expect(feed.contains("<category term=\"AI_TRAINING\" scheme=\"urn:policywatch:data-use\"/>"))
+    #expect(feed.contains("<category term=\"AI_TRAINING\" scheme=\"urn:policywatch:data-use\" label=\"AI_TRAINING\"/>"))
+    #expect(
+      feed.contains(
+        "<category term=\"NOT_SALE_OF_DATA\" scheme=\"urn:policywatch:data-use\" label=\"removed NOT_SALE_OF_DATA\"/>"))
     // The HTML diff is escaped once more as XML: the document's "&" is "&amp;amp;" in the feed.
     #expect(feed.contains("questions &amp;amp; requests"))
     #expect(feed.contains("&lt;ins&gt; and improve&lt;/ins&gt;"))
