@@ -7,7 +7,10 @@ struct LogCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "log",
     abstract: "List recorded events (first, change, flap, technical, inaccessible, recovered).",
-    discussion: "Text: one line per event, newest first. JSON: JSON Lines in time order (schema in README.md)."
+    discussion: """
+      Text: one line per event, newest first (data-use categories in colour on a terminal). Markdown: a report, \
+      newest first. JSON: JSON Lines in time order (schema in README.md).
+      """
   )
 
   @Argument(help: "SERVICE or SERVICE/DOCUMENT.")
@@ -24,8 +27,12 @@ struct LogCommand: ParsableCommand {
   @Flag(help: "Only events that bring data-use language.")
   var dataUse = false
 
-  @Option(help: "text, or json (JSON Lines).")
-  var format: OutputFormat = .text
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+  @Option(help: "text, json (JSON Lines) or markdown.")
+  var format: Format = .text
+
+  @OptionGroup var colorOptions: ColorOptions
 
   func run() throws {
     let store: SnapshotStore
@@ -61,7 +68,10 @@ struct LogCommand: ParsableCommand {
     case .json:
       for event in events { print(EventFormatting.json(event)) }
     case .text:
-      for event in events.reversed() { print(EventFormatting.line(event)) }
+      let color = colorOptions.enabled
+      for event in events.reversed() { print(LogRenderer.line(event, color: color)) }
+    case .markdown:
+      print(LogRenderer.markdown(events.reversed()), terminator: "")
     }
   }
 }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import PolicyWatch
+
+/// `policywatch feed`: an Atom feed of recent changes.
+struct FeedCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "feed",
+    abstract: "Write an Atom feed (RFC 4287) of recent changes, with their HTML diffs.",
+    discussion: "One entry per change (newest first) with a stable id, the dates, the data-use language found."
+  )
+
+  @Argument(help: "SERVICE or SERVICE/DOCUMENT (default: every document).")
+  var filter: String?
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  @Option(name: .shortAndLong, help: "Write the feed to this file (default: standard output).")
+  var output: String?
+
+  @Option(help: "The feed's title.")
+  var title: String?
+
+  @Option(help: "The URL the feed is published at (its id and self link).")
+  var baseURL: String?
+
+  @Option(help: "At most this many entries (the newest).")
+  var limit = 50
+
+  func run() throws {
+    let store: SnapshotStore
+    do {
+      store = try SnapshotStore(path: storeOptions.store, create: false)
+    } catch {
+      printError("policywatch: \(error)")
+      throw ExitCode(2)
+    }
+    let documentFilter = filter.map(DocumentFilter.init)
+    if let documentFilter,
+      !store.documents().contains(where: { documentFilter.matches(service: $0.service, document: $0.document) })
+    {
+      printError(
+        "policywatch: no document matches \(filter ?? ""); the store has: "
+          + store.documents().map(\.name).joined(separator: ", "))
+      throw ExitCode(2)
+    }
+    let events = store.allEvents { documentFilter?.matches(service: $0.service, document: $0.document) ?? true }
+    let feed = AtomFeed(title: title, baseURL: baseURL, limit: limit).render(store: store, events: events)
+    if let output {
+      do {
+        try Data(feed.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+      } catch {
+        printError("policywatch: cannot write \(output): \(error.localizedDescription)")
+        throw ExitCode(2)
+      }
+    } else {
+      FileHandle.standardOutput.write(Data(feed.utf8))
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// `policywatch diff` in a real terminal: Scripts/tmux-viewer.sh opens it in tmux at 80 and 200 columns, through the
+/// pager (less -R), and checks with capture-pane what a person sees (see the script for the checks).
+@Suite("Viewer in a terminal")
+struct ViewerTerminalTests {
+  @Test func diffThroughThePagerInTmux() throws {
+    for tool in ["/usr/bin/tmux", "/usr/bin/less"] where !FileManager.default.isExecutableFile(atPath: tool) {
+      Issue.record("\(tool) is missing: apt-get install tmux less (.ci/run installs them)")
+      return
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [
+      TestPaths.repository.appendingPathComponent("Scripts/tmux-viewer.sh").path, TestPaths.executable.path,
+    ]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    #expect(process.terminationStatus == 0, "\(text)")
+    #expect(text.contains("tmux-viewer: all checks passed"))
+  }
+}
