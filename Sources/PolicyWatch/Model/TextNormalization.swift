@@ -7,31 +7,49 @@ import Foundation
 /// space; trimmed. Case is kept: a change of case is shown, but `TextNormalization.looseKey` folds it.
 public enum TextNormalization {
   public static func key(_ text: String) -> String {
-    var output = String.UnicodeScalarView()
-    var pendingSpace = false
     // NFKC is the identity on ASCII, Latin-1 letters and the characters mapped below; most clauses are only
     // that, and skip Foundation's normalisation (the costliest step of extraction otherwise).
-    let normalized = needsNFKC(text) ? text.precomposedStringWithCompatibilityMapping : text
-    for scalar in normalized.unicodeScalars {
-      if invisible.contains(scalar.value) { continue }
-      if isSpace(scalar) {
-        pendingSpace = !output.isEmpty
-        continue
+    var normalized = needsNFKC(text) ? text.precomposedStringWithCompatibilityMapping : text
+    // One pass over the UTF-8 bytes: ASCII is handled byte by byte, other scalars are decoded only to look them
+    // up (spaces, invisible characters, typographic marks) and copied as they were otherwise.
+    return normalized.withUTF8 { bytes -> String in
+      var output: [UInt8] = []
+      output.reserveCapacity(bytes.count)
+      var pendingSpace = false
+      var index = 0
+      let count = bytes.count
+      while index < count {
+        let lead = bytes[index]
+        var length = 1
+        var value = UInt32(lead)
+        if lead >= 0x80 {
+          length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+          guard index + length <= count else { break }
+          value = UInt32(lead & (lead >= 0xF0 ? 0x07 : lead >= 0xE0 ? 0x0F : 0x1F))
+          for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        }
+        defer { index += length }
+        if length > 1, invisible.contains(value) { continue }
+        if length == 1 ? (value == 0x20 || (value >= 0x09 && value <= 0x0D)) : isSpace(value) {
+          pendingSpace = !output.isEmpty
+          continue
+        }
+        if pendingSpace {
+          output.append(0x20)
+          pendingSpace = false
+        }
+        if value == 0x60 || length > 1, let replacement = typographic[value] {
+          output.append(contentsOf: replacement.utf8)
+        } else {
+          output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + length]))
+        }
       }
-      if pendingSpace {
-        output.append(" ")
-        pendingSpace = false
-      }
-      if let replacement = typographic[scalar.value] {
-        output.append(contentsOf: replacement.unicodeScalars)
-      } else {
-        output.append(scalar)
-      }
+      return String(decoding: output, as: UTF8.self)
     }
-    return String(output)
   }
 
   static func needsNFKC(_ text: String) -> Bool {
+    if text.utf8.allSatisfy({ $0 < 0x80 }) { return false }
     for scalar in text.unicodeScalars {
       let value = scalar.value
       if value < 0x80 || (value >= 0xC0 && value <= 0xFF) { continue }
@@ -45,8 +63,10 @@ public enum TextNormalization {
   public static func looseKey(_ text: String) -> String { key(text).lowercased() }
 
   @inline(__always)
-  static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-    let value = scalar.value
+  static func isSpace(_ scalar: Unicode.Scalar) -> Bool { isSpace(scalar.value) }
+
+  @inline(__always)
+  static func isSpace(_ value: UInt32) -> Bool {
     if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
     return value == 0xA0 || value == 0x1680 || (value >= 0x2000 && value <= 0x200A) || value == 0x2028
       || value == 0x2029 || value == 0x202F || value == 0x205F || value == 0x3000 || value == 0x85

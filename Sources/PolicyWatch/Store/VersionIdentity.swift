@@ -16,10 +16,29 @@ public enum VersionIdentity {
   /// The key a clause contributes to its version's identity, or nil for interface text.
   static func canonicalKey(_ clause: Clause) -> String? {
     var key = clause.key.lowercased()
-    if chrome.contains(key.trimmingCharacters(in: CharacterSet(charactersIn: " .:!?"))) { return nil }
+    // Byte-level tests first: Foundation's trimming and searching cost more than the rest of the identity.
+    if key.utf8.count <= chromeMaxLength {
+      let bytes = Array(key.utf8)
+      let trimmed = bytes.drop { chromeTrim.contains($0) }.reversed().drop { chromeTrim.contains($0) }.reversed()
+      if chrome.contains(String(decoding: trimmed, as: UTF8.self)) { return nil }
+    }
     if containsYear(key) { key = canonicalDates(key) }
-    if key.contains(" ago") { key = blankRelativeTimes(key) }
+    if contains(key, " ago") { key = blankRelativeTimes(key) }
     return key.isEmpty ? nil : key
+  }
+
+  static let chromeTrim: Set<UInt8> = Set(" .:!?".utf8)
+  static let chromeMaxLength = 40
+
+  /// Whether `text` holds `word` (plain byte comparison).
+  static func contains(_ text: String, _ word: String) -> Bool {
+    let needle = Array(word.utf8)
+    let haystack = Array(text.utf8)
+    guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+    for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+      if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+    }
+    return false
   }
 
   static let chrome: Set<String> = [
