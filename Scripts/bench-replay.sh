@@ -97,6 +97,7 @@ import sys
 (snaps, raw, ms, user, sys_s, rss_kb, disk_kb, apparent, events, warnings, again_ms, again_events,
  docs) = sys.argv[1:]
 snaps, raw, ms, disk_kb, apparent = int(snaps), int(raw), int(ms), int(disk_kb), int(apparent)
+again_ms, again_events = int(again_ms), int(again_events)
 user, sys_s, rss_kb = float(user), float(sys_s), int(rss_kb)
 secs = ms / 1000
 MiB = 1024 * 1024

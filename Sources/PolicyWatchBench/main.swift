@@ -16,6 +16,7 @@ case "extract":
   await runExtractBenchmark(rest)
 case "diff": await runDiffBenchmark(rest)
 case "extract-text": await runExtractText(rest)
+case "strip-check": await runStripCheck(rest)
 default:
   FileHandle.standardError.write(Data("policywatch-bench: unknown benchmark \(name)\n".utf8))
   exit(64)

@@ -48,7 +48,7 @@ public struct Checker: Sendable {
         requests.append(FetchRequest(id: id, url: page.fetch, validators: validators))
       }
     }
-    let stream = fetcher.stream(requests, window: 2 * recordingWidth + 4)
+    let stream = fetcher.stream(requests, window: fetcher.configuration.maxConcurrent + 2 * recordingWidth + 4)
     var results = [DocumentResult?](repeating: nil, count: declarations.count)
     var arrived: [Int: [String: FetchResult]] = [:]
     let width = recordingWidth

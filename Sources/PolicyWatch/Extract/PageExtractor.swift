@@ -62,12 +62,12 @@ public struct ExtractedPage: Sendable {
 public enum PageExtractor {
   public static func extract(
     bytes: [UInt8], httpCharset: String? = nil, select: [ExtractionRule] = [], remove: [ExtractionRule] = [],
-    source: String? = nil
+    source: String? = nil, stripScripts: Bool = true
   ) throws(ExtractionError) -> ExtractedPage {
     let decoded = CharsetDecoder.decode(bytes, httpCharset: httpCharset)
     let document: HTMLDocument
     do {
-      document = try HTMLDocument(utf8: decoded.utf8)
+      document = try HTMLDocument(utf8: stripScripts ? ScriptStripper.strip(decoded.utf8) : decoded.utf8)
     } catch {
       throw .unparsable(reason: error.description)
     }

@@ -38,19 +38,20 @@ public struct Fetcher: Sendable {
   }
 
   /// Fetches every request and delivers each result as it finishes (not in order), keeping none: memory stays
-  /// bounded for any number of requests. At most `window` results are out with the consumer at a time; the
-  /// consumer calls `FetchStream.release()` once per result it has done with, and until then the fetch loop
-  /// waits (its transfers pause; none is lost).
+  /// bounded for any number of requests. The consumer calls `FetchStream.release()` once per result it is done
+  /// with; while `window` results are out unreleased, no new transfer starts (transfers already running always
+  /// finish and are delivered at once, so a slow consumer never stalls one into a timeout).
   public func stream(_ requests: [FetchRequest], window: Int = 8) -> FetchStream {
     let (results, continuation) = AsyncStream.makeStream(of: FetchResult.self)
-    let credits = DispatchSemaphore(value: max(1, window))
+    let gate = FetchWindow(size: max(1, window))
     let configuration = self.configuration
     if requests.isEmpty {
       continuation.finish()
     } else {
       let thread = Thread {
-        let batch = FetchBatch(requests: requests, configuration: configuration, progress: nil) { result in
-          credits.wait()
+        let batch = FetchBatch(requests: requests, configuration: configuration, progress: nil, window: gate) {
+          result in
+          gate.take()
           continuation.yield(result)
         }
         _ = batch.run()
@@ -60,17 +61,40 @@ public struct Fetcher: Sendable {
       thread.stackSize = 1 << 20
       thread.start()
     }
-    return FetchStream(results: results, credits: credits)
+    return FetchStream(results: results, window: gate)
   }
 }
 
 /// The results of `Fetcher.stream`, in the order transfers finish.
 public struct FetchStream: Sendable {
   public let results: AsyncStream<FetchResult>
-  let credits: DispatchSemaphore
+  let window: FetchWindow
 
-  /// Lets the fetch loop deliver one more result.
-  public func release() { credits.signal() }
+  /// Tells the fetcher one delivered result is done with.
+  public func release() { window.release() }
+}
+
+/// How many streamed results are out with the consumer; the fetch loop starts transfers only below `size`.
+final class FetchWindow: @unchecked Sendable {
+  let size: Int
+  private let lock = NSLock()
+  private var outstanding = 0
+  private let released = DispatchSemaphore(value: 0)
+
+  init(size: Int) { self.size = size }
+
+  func take() { lock.withLock { outstanding += 1 } }
+
+  func release() {
+    lock.withLock { outstanding -= 1 }
+    released.signal()
+  }
+
+  /// How many more transfers may start, given `running` already running.
+  func room(running: Int) -> Int { lock.withLock { max(0, size - outstanding - running) } }
+
+  /// Waits (at most `milliseconds`) for a release.
+  func wait(milliseconds: Int) { _ = released.wait(timeout: .now() + .milliseconds(milliseconds)) }
 }
 
 /// The per-attempt state libcurl's callbacks write into, reached through their `userdata` pointer.
@@ -136,6 +160,8 @@ final class FetchBatch {
   private let progress: (@Sendable (FetchResult) -> Void)?
   /// When set, each result goes here and is not kept (see `Fetcher.stream`).
   private let deliver: ((FetchResult) -> Void)?
+  /// When set, transfers start only while the consumer has room (see `Fetcher.stream`).
+  private let window: FetchWindow?
   private var results: [FetchResult?]
   private var completed: [Bool]
   /// Attempts waiting to start: request index, attempt number, earliest start.
@@ -146,8 +172,9 @@ final class FetchBatch {
 
   init(
     requests: [FetchRequest], configuration: FetchConfiguration, progress: (@Sendable (FetchResult) -> Void)?,
-    deliver: ((FetchResult) -> Void)? = nil
+    window: FetchWindow? = nil, deliver: ((FetchResult) -> Void)? = nil
   ) {
+    self.window = window
     self.requests = requests
     self.configuration = configuration
     self.progress = progress
@@ -177,6 +204,11 @@ final class FetchBatch {
 
     while !pending.isEmpty || !active.isEmpty {
       startEligible(on: multi)
+      if active.isEmpty, let window, window.room(running: 0) == 0 {
+        // The consumer has all it can hold: wait for it.
+        window.wait(milliseconds: 100)
+        continue
+      }
       if active.isEmpty {
         // Nothing running: sleep until the earliest retry is due.
         if let next = pending.map(\.notBefore).min() {
@@ -213,7 +245,9 @@ final class FetchBatch {
   private func startEligible(on multi: CurlMulti) {
     let now = clock.now
     var index = 0
-    while index < pending.count, active.count < configuration.maxConcurrent {
+    while index < pending.count, active.count < configuration.maxConcurrent,
+      window.map({ $0.room(running: active.count) > 0 }) ?? true
+    {
       let item = pending[index]
       let request = requests[item.index]
       let host = FetchBatch.hostKey(request.url)

@@ -1,0 +1,106 @@
+/// Drops the contents of `<script>` elements from UTF-8 HTML before libxml2 parses it.
+///
+/// About half the bytes of a typical policy page are inline scripts (framework bundles, JSON state), which
+/// libxml2 reads character by character as raw text and PolicyWatch never shows. Cutting them out first makes
+/// the parse about twice as fast. The elements stay (empty), so selectors and the tree are unchanged, and the
+/// scan follows libxml2's own rules so the rest of the page parses to the same tree:
+/// - a script's content ends at the first `</script` in any case (libxml2 in recovery mode does the same);
+/// - a start tag ends at the first `>` outside a quoted attribute value; `<script …/>` has no content (libxml2
+///   closes any element on `/>`);
+/// - comments (`<!-- … -->`) and `<style>` contents are copied as they are, so a `<script` written inside them is
+///   not taken for a tag.
+/// Checked against parsing the unstripped page on every snapshot of the corpus (`policywatch-bench strip-check`).
+enum ScriptStripper {
+  static func strip(_ bytes: [UInt8]) -> [UInt8] {
+    bytes.withUnsafeBufferPointer { input -> [UInt8] in
+      let count = input.count
+      var output: [UInt8] = []
+      var index = 0
+      var copied = 0
+      /// Case-insensitive match of an ASCII lower-case `word` at `at`.
+      func matches(_ word: StaticString, at: Int) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard at + length <= count else { return false }
+        let pointer = word.utf8Start
+        for offset in 0..<length {
+          let byte = input[at + offset]
+          let wanted = pointer[offset]
+          // Letters match in either case; everything else exactly.
+          if byte != wanted, !(wanted >= 0x61 && wanted <= 0x7A && byte | 0x20 == wanted) { return false }
+        }
+        return true
+      }
+      func find(_ word: StaticString, from: Int) -> Int? {
+        var at = from
+        let first = word.utf8Start[0]  // '<' or '-': compared exactly
+        while at < count {
+          if input[at] == first, matches(word, at: at) { return at }
+          at += 1
+        }
+        return nil
+      }
+      func isNameEnd(_ at: Int) -> Bool {
+        guard at < count else { return true }
+        let byte = input[at]
+        return byte == 0x3E || byte == 0x2F || byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+      }
+      /// The index just past the `>` that ends the start tag beginning at `at`, and whether it was `/>`.
+      func endOfTag(_ at: Int) -> (end: Int, selfClosing: Bool) {
+        var cursor = at
+        while cursor < count {
+          let byte = input[cursor]
+          if byte == 0x3E { return (cursor + 1, cursor > at && input[cursor - 1] == 0x2F) }
+          if byte == 0x3D {
+            // An attribute value: skip a quoted one whole.
+            var value = cursor + 1
+            while value < count, input[value] == 0x20 || (input[value] >= 0x09 && input[value] <= 0x0D) { value += 1 }
+            if value < count, input[value] == 0x22 || input[value] == 0x27 {
+              let quote = input[value]
+              var close = value + 1
+              while close < count, input[close] != quote { close += 1 }
+              cursor = close + 1
+              continue
+            }
+          }
+          cursor += 1
+        }
+        return (count, false)
+      }
+      while index < count {
+        guard input[index] == 0x3C else {
+          index += 1
+          continue
+        }
+        if matches("<!--", at: index) {
+          guard let close = find("-->", from: index + 4) else { break }
+          index = close + 3
+          continue
+        }
+        if matches("<style", at: index), isNameEnd(index + 6) {
+          let tag = endOfTag(index + 6)
+          index = tag.selfClosing ? tag.end : (find("</style", from: tag.end) ?? count)
+          continue
+        }
+        if matches("<script", at: index), isNameEnd(index + 7) {
+          let tag = endOfTag(index + 7)
+          guard !tag.selfClosing else {
+            index = tag.end
+            continue
+          }
+          let close = find("</script", from: tag.end) ?? count
+          if close > tag.end {
+            if output.isEmpty { output.reserveCapacity(count / 2) }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<tag.end]))
+            copied = close
+          }
+          index = close
+          continue
+        }
+        index += 1
+      }
+      if copied == 0 { return Array(input) }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<count]))
+      return output
+    }
+  }
+}
