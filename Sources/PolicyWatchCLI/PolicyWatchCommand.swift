@@ -16,7 +16,7 @@ struct PolicyWatchCommand: AsyncParsableCommand {
     version: PolicyWatchVersion.string,
     subcommands: [
       CheckCommand.self, ReplayCommand.self, LogCommand.self, FsckCommand.self, ExtractCommand.self, FetchCommand.self,
-      ClassifyCommand.self,
+      ClassifyCommand.self, AlertCommand.self, ConfigCommand.self,
     ]
   )
 }
