@@ -28,10 +28,11 @@ public struct AlertSettings: Sendable {
     }
     var names = Set<String>()
     for channel in reader.children("channels") ?? [] {
+      // Names must be unique even among channels with other problems, so every error shows at once.
+      if let name = channel.peek("name") as? String, !names.insert(name).inserted {
+        channel.fail("name", "another channel is already called \(name)")
+      }
       if let parsed = AlertChannelConfig.parse(channel, settings: settings, context: context) {
-        if !names.insert(parsed.name).inserted {
-          channel.fail("name", "another channel is already called \(parsed.name)")
-        }
         settings.channels.append(parsed)
       }
       channel.finish()
