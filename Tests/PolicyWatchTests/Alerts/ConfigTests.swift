@@ -202,3 +202,22 @@ struct ConfigTests {
     #expect(!rules.matches(event(.inaccessible)))  // the day count is checked against the store's state
   }
 }
+
+@Suite("Example configuration")
+struct ExampleConfigTests {
+  @Test("Scripts/systemd/config.example.json is valid but for the files only a real server has")
+  func exampleParses() {
+    let path = TestPaths.repository.appendingPathComponent("Scripts/systemd/config.example.json").path
+    do {
+      _ = try PolicyWatchConfig.load(
+        path: path, environment: ["POLICYWATCH_SMTP_PASSWORD": "x", "POLICYWATCH_WEBHOOK_TOKEN": "y"])
+      Issue.record("expected the two server-only files to be reported")
+    } catch {
+      #expect(
+        error.errors.map(\.description) == [
+          "\(path): alerts.channels[1].webhook.urlFile: cannot read /etc/policywatch/ai-watch-webhook-url",
+          "\(path): alerts.channels[2].exec.argv[0]: /usr/local/lib/policywatch/notify-ops is not an executable file",
+        ])
+    }
+  }
+}
