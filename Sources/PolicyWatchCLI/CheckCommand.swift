@@ -70,6 +70,7 @@ struct CheckCommand: AsyncParsableCommand {
     configuration.apply(config?.fetch, options: fetchOptions)
     configuration.maxConcurrent = concurrency
     let checker = Checker(recorder: Recorder(store: store), fetcher: Fetcher(configuration: configuration))
+    ConfigOptions.beginRun("check", config: config, store: store, logger: logger)
     let results = await checker.check(documents)
     for result in results {
       logger.debug("\(result.service)/\(result.document): \(result.outcome.rawValue) \(result.reason ?? "")")

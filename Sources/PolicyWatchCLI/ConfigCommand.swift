@@ -40,6 +40,12 @@ struct ConfigOptions: ParsableArguments {
     return options
   }
 
+  /// Marks the start of a run in the outbox (see `AlertDispatcher.beginRun`), when alerts are configured.
+  static func beginRun(_ command: String, config: PolicyWatchConfig?, store: SnapshotStore, logger: Logger) {
+    guard let config, !config.alerts.channels.isEmpty else { return }
+    _ = AlertDispatcher(settings: config.alerts, store: store, logger: logger).beginRun(command: command)
+  }
+
   /// Queues and delivers the alerts for a run's events. Returns false when an alert could not be queued (the
   /// run then exits 2: that alert would otherwise be lost). Failed deliveries stay in the outbox and are logged;
   /// they do not change the exit status.

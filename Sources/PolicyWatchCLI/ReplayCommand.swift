@@ -29,6 +29,7 @@ struct ReplayCommand: ParsableCommand {
     let logger = configOptions.logger()
     let (store, lock) = try ConfigOptions.store(storeOptions, config).openForWriting()
     var events: [StoreEvent] = []
+    ConfigOptions.beginRun("replay", config: config, store: store, logger: logger)
     let replayer = Replayer(recorder: Recorder(store: store))
     var troubled = false
     var changed = false

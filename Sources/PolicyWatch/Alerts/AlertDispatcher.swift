@@ -34,12 +34,46 @@ public struct AlertDispatcher {
     public var allDelivered: Bool { flush.failed.isEmpty && flush.ioErrors.isEmpty && errors.isEmpty }
   }
 
-  /// Queues the alerts `events` call for, then flushes the outbox.
+  /// Queues the alerts `events` call for, then flushes the outbox. Ends the run `beginRun` started.
   public func dispatch(_ events: [StoreEvent], now: Date = Date()) throws -> Report {
     var report = Report()
     report.queued = enqueue(events, now: now, errors: &report.errors)
+    if report.errors.isEmpty { outbox.endRun() }
     report.flush = try outbox.flush(channels: transports, settings: settings, now: now, logger: logger)
     return report
+  }
+
+  /// Call before a run records anything: marks the run in the outbox (`outbox/run.json`), so that a run killed
+  /// after recording events but before queueing their alerts is noticed by the next one. For an interrupted
+  /// `check` the store's events first seen since that run started are exactly the ones it recorded (a check
+  /// records at the fetch time), and they are queued now (dedupe keeps this from sending anything twice).
+  /// An interrupted `replay` records historical times, so its events cannot be told apart: that is logged as a
+  /// warning naming the run, and `policywatch log` shows what it recorded.
+  public func beginRun(command: String, now: Date = Date()) -> [OutboxEntry] {
+    var recovered: [OutboxEntry] = []
+    if let interrupted = outbox.interruptedRun() {
+      if interrupted.command == "check" {
+        let events = store.allEvents().filter { $0.firstSeen >= interrupted.started.addingTimeInterval(-1) }
+        let started = StoreJSON.format(interrupted.started)
+        logger.warning(
+          "the check started \(started) stopped before queueing its alerts; queueing the \(events.count) event(s) it recorded"
+        )
+        var errors: [String] = []
+        recovered = enqueue(events, now: now, errors: &errors)
+        for error in errors { logger.error("\(error)") }
+      } else {
+        let run = "the \(interrupted.command) started \(StoreJSON.format(interrupted.started))"
+        logger.warning(
+          "\(run) stopped before queueing its alerts; its events cannot be told from older ones and were not alerted (policywatch log shows them)"
+        )
+      }
+    }
+    do {
+      try outbox.beginRun(OutboxRun(command: command, started: now, pid: Int(getpid())))
+    } catch {
+      logger.error("cannot mark the run in the outbox: \(error.description)")
+    }
+    return recovered
   }
 
   var transports: [String: AlertTransport] {

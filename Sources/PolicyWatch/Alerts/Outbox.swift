@@ -63,6 +63,13 @@ public struct OutboxDelivery: Sendable, Codable, Equatable {
   public var detail: String
 }
 
+/// `outbox/run.json`: a run that has started recording and not yet queued its alerts.
+public struct OutboxRun: Sendable, Codable, Equatable {
+  public var command: String
+  public var started: Date
+  public var pid: Int
+}
+
 /// The persistent outbox in `<store>/outbox/`: `pending/` holds one file per undelivered alert and channel,
 /// `delivered.jsonl` every delivery made.
 ///
@@ -124,6 +131,21 @@ public final class Outbox: @unchecked Sendable {
       for event in entry.events { known.insert(entry.channel + "\n" + event) }
     }
     return known
+  }
+
+  var runPath: String { directory + "/run.json" }
+
+  /// The run marker a previous run left behind (it stopped between recording and queueing), if any.
+  public func interruptedRun() -> OutboxRun? {
+    FileIO.read(runPath).flatMap { try? StoreJSON.decoder.decode(OutboxRun.self, from: Data($0)) }
+  }
+
+  func beginRun(_ run: OutboxRun) throws(StoreIOError) {
+    try FileIO.writeAtomically(StoreJSON.pretty(run), to: runPath)
+  }
+
+  func endRun() {
+    if unlink(runPath) == 0 { FileIO.syncDirectory(directory) }
   }
 
   /// Step (1): writes the entry durably. An entry with the same channel and event id is left as it is.

@@ -321,4 +321,36 @@ struct AlertDispatchTests {
     #expect(mails.count == 1)
     #expect(mails.first?.subject.contains("Walled") == true && mails.first?.subject.contains("inaccessible") == true)
   }
+
+  @Test("a check killed after recording, before queueing its alerts: the next run queues them, and only them")
+  func interruptedCheck() throws {
+    let server = try PythonPeer(script: "smtp_server.py", module: "aiosmtpd")
+    // Older history, recorded before this run: never alerted by the recovery.
+    _ = try AlertFixtures.history(service: "Older", into: store, scratch: scratch)
+    let start = Date()
+    #expect(dispatcher([smtpChannel(port: server.port)]).beginRun(command: "check", now: start).isEmpty)
+    // The run records at fetch time (as check does), then dies before its dispatch.
+    func stamp(_ date: Date) -> String {
+      StoreJSON.format(date).replacingOccurrences(of: ":", with: "-")
+    }
+    let recorded = try AlertFixtures.replay(
+      [
+        (stamp(start.addingTimeInterval(2)), AlertFixtures.clauses, "January 5, 2024"),
+        (stamp(start.addingTimeInterval(3)), AlertFixtures.clauses + [AlertFixtures.aiSentence], "March 11, 2024"),
+      ], service: "Crashed", into: store, scratch: scratch)
+    #expect(recorded.map(\.kind) == [.first, .change])
+    #expect(Outbox(store: store.path).interruptedRun()?.command == "check")
+
+    let next = dispatcher([smtpChannel(port: server.port)])
+    let recovered = next.beginRun(command: "check", now: start.addingTimeInterval(60))
+    #expect(recovered.map(\.eventID) == [recorded[1].id])
+    _ = try next.dispatch([], now: start.addingTimeInterval(61))
+    #expect(Outbox(store: store.path).interruptedRun() == nil)
+    let mails = try server.captured(CapturedMail.self)
+    #expect(mails.map { $0.header("X-PolicyWatch-Event-ID") } == [[recorded[1].id]])
+
+    // An interrupted replay cannot be told apart from history: nothing is queued (a warning says so).
+    _ = next.beginRun(command: "replay", now: start.addingTimeInterval(120))
+    #expect(next.beginRun(command: "check", now: start.addingTimeInterval(180)).isEmpty)
+  }
 }
