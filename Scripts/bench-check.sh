@@ -16,7 +16,8 @@
 # Then urlwatch (PyPI; a virtualenv in BENCH_CHECK_VENV, default $TMPDIR/policywatch-urlwatch-venv, made once and
 # reused) runs on the same URLs with a css filter (same selector; the remove selectors as `exclude`) and
 # html2text, stdout report disabled: first run (all new), second run (unchanged), then after swapping the pages
-# back (all changed); the ratios PolicyWatch/urlwatch are printed. SKIP_URLWATCH=1 skips it.
+# back (all changed); the ratios PolicyWatch/urlwatch are printed. SKIP_URLWATCH=1 skips it. BENCH_CHECK_KEEP=1
+# keeps the temp dir (store, pages, declarations) for profiling.
 # Builds in release mode into .build-benchcheck (SCRATCH_PATH=...), or uses POLICYWATCH=/path/to/binary.
 # Exits 0 when the corpus is absent.
 set -euo pipefail
@@ -51,7 +52,7 @@ cleanup() {
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
-  rm -rf "$work"
+  if [[ -n "${BENCH_CHECK_KEEP:-}" ]]; then echo "bench-check: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 

@@ -1,9 +1,16 @@
 import Foundation
 
 /// `policywatch check`: fetch every declared document (conditionally, concurrently), record, decide.
+///
+/// Fetching and recording overlap: results stream out of the fetcher as transfers finish, a document is recorded
+/// as soon as all its pages are in, and up to `recordingWidth` documents are recorded at once (each document has
+/// its own files in the store, so they never touch the same file). Bodies are dropped once recorded, so memory is
+/// bounded by the transfers in flight and the fetch window, not by the number of documents.
 public struct Checker: Sendable {
   public let recorder: Recorder
   public let fetcher: Fetcher
+  /// How many documents are recorded (extracted, compared, written) at once; default: one per core.
+  public var recordingWidth = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
   public init(recorder: Recorder, fetcher: Fetcher) {
     self.recorder = recorder
@@ -18,61 +25,104 @@ public struct Checker: Sendable {
     public var reason: String?
   }
 
-  public func check(_ declarations: [DocumentDeclaration], now: @Sendable () -> Date = { Date() }) async
+  /// Checks every declaration; the results are in the order of `declarations`.
+  public func check(_ declarations: [DocumentDeclaration], now: @escaping @Sendable () -> Date = { Date() }) async
     -> [DocumentResult]
   {
     let store = recorder.store
     var requests: [FetchRequest] = []
-    for declaration in declarations {
+    /// Request id → (declaration index, page id); ids carry the index, so two declarations never collide.
+    var owners: [String: (index: Int, page: String)] = [:]
+    for (index, declaration) in declarations.enumerated() {
       let ref = SnapshotStore.DocumentRef(service: declaration.service, document: declaration.documentType)
       let state = store.state(ref)
       for page in declaration.pages {
         let pageState = state.pages[page.id]
         // Validators are only worth sending when the bytes they vouch for are still in the store.
-        let usable = pageState?.latestSnapshot.flatMap { store.object($0, of: ref) } != nil && state.current != nil
+        let usable = pageState?.latestSnapshot.map { store.hasObject($0, of: ref) } == true && state.current != nil
         let validators =
           usable && pageState?.url == page.fetch
           ? Validators(etag: pageState?.etag, lastModified: pageState?.lastModified) : Validators()
-        requests.append(FetchRequest(id: Checker.requestID(declaration, page), url: page.fetch, validators: validators))
+        let id = "\(index) \(declaration.service)/\(declaration.documentType)#\(page.id)"
+        owners[id] = (index, page.id)
+        requests.append(FetchRequest(id: id, url: page.fetch, validators: validators))
       }
     }
-    let fetched = await fetcher.fetch(requests)
-    var byID: [String: FetchResult] = [:]
-    for result in fetched { byID[result.request.id] = result }
-    var results: [DocumentResult] = []
-    for declaration in declarations {
-      let pages = declaration.pages.map { page -> PageFetch in
-        guard let result = byID[Checker.requestID(declaration, page)] else {
-          return PageFetch(id: page.id, url: page.fetch, error: "not fetched")
+    let stream = fetcher.stream(requests, window: 2 * recordingWidth + 4)
+    var results = [DocumentResult?](repeating: nil, count: declarations.count)
+    var arrived: [Int: [String: FetchResult]] = [:]
+    let width = recordingWidth
+    let recorder = self.recorder
+    await withTaskGroup(of: (Int, DocumentResult).self) { group in
+      var running = 0
+      var recording: [Int: String] = [:]
+      for await result in stream.results {
+        guard let owner = owners[result.request.id] else {
+          stream.release()
+          continue
         }
-        switch result.outcome {
-        case .fetched(let response):
-          return PageFetch(
-            id: page.id, url: page.fetch, status: response.status, validators: response.validators,
-            httpCharset: response.declaredCharset, bytes: response.body)
-        case .notModified(let response):
-          return PageFetch(id: page.id, url: page.fetch, status: 304, validators: response.validators)
-        case .failed(let error, let response):
-          return PageFetch(id: page.id, url: page.fetch, status: response?.status, error: error.description)
+        arrived[owner.index, default: [:]][owner.page] = result
+        let declaration = declarations[owner.index]
+        guard let pages = arrived[owner.index], pages.count == declaration.pages.count else {
+          // A page of a `combine` document: kept until its siblings arrive; its credit goes back at once so
+          // that the siblings can come (pages of one document are requested one after the other).
+          stream.release()
+          continue
+        }
+        arrived[owner.index] = nil
+        // Wait for a free slot, and never record two declarations of the same document at once.
+        let name = "\(declaration.service)/\(declaration.documentType)"
+        while running >= width || recording.values.contains(name), let (index, done) = await group.next() {
+          results[index] = done
+          recording[index] = nil
+          running -= 1
+        }
+        running += 1
+        let index = owner.index
+        recording[index] = name
+        group.addTask {
+          let done = Checker.record(declaration, pages: pages, recorder: recorder, time: now())
+          stream.release()
+          return (index, done)
         }
       }
-      do {
-        let result = try recorder.record(Observation(time: now(), declaration: declaration, pages: pages))
-        results.append(
-          DocumentResult(
-            service: declaration.service, document: declaration.documentType, outcome: result.outcome,
-            events: result.events, reason: result.reason))
-      } catch {
-        results.append(
-          DocumentResult(
-            service: declaration.service, document: declaration.documentType, outcome: .failed, events: [],
-            reason: "could not write to the store: \(error)"))
-      }
+      for await (index, done) in group { results[index] = done }
     }
-    return results
+    return declarations.enumerated().map { index, declaration in
+      results[index]
+        ?? DocumentResult(
+          service: declaration.service, document: declaration.documentType, outcome: .failed, events: [],
+          reason: "not fetched")
+    }
   }
 
-  static func requestID(_ declaration: DocumentDeclaration, _ page: PageDeclaration) -> String {
-    "\(declaration.service)/\(declaration.documentType)#\(page.id)"
+  static func record(
+    _ declaration: DocumentDeclaration, pages fetched: [String: FetchResult], recorder: Recorder, time: Date
+  ) -> DocumentResult {
+    let pages = declaration.pages.map { page -> PageFetch in
+      guard let result = fetched[page.id] else {
+        return PageFetch(id: page.id, url: page.fetch, error: "not fetched")
+      }
+      switch result.outcome {
+      case .fetched(let response):
+        return PageFetch(
+          id: page.id, url: page.fetch, status: response.status, validators: response.validators,
+          httpCharset: response.declaredCharset, bytes: response.body)
+      case .notModified(let response):
+        return PageFetch(id: page.id, url: page.fetch, status: 304, validators: response.validators)
+      case .failed(let error, let response):
+        return PageFetch(id: page.id, url: page.fetch, status: response?.status, error: error.description)
+      }
+    }
+    do {
+      let result = try recorder.record(Observation(time: time, declaration: declaration, pages: pages))
+      return DocumentResult(
+        service: declaration.service, document: declaration.documentType, outcome: result.outcome,
+        events: result.events, reason: result.reason)
+    } catch {
+      return DocumentResult(
+        service: declaration.service, document: declaration.documentType, outcome: .failed, events: [],
+        reason: "could not write to the store: \(error)")
+    }
   }
 }

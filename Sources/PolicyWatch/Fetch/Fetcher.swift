@@ -36,6 +36,41 @@ public struct Fetcher: Sendable {
   public func fetch(_ request: FetchRequest) async -> FetchResult {
     await fetch([request])[0]
   }
+
+  /// Fetches every request and delivers each result as it finishes (not in order), keeping none: memory stays
+  /// bounded for any number of requests. At most `window` results are out with the consumer at a time; the
+  /// consumer calls `FetchStream.release()` once per result it has done with, and until then the fetch loop
+  /// waits (its transfers pause; none is lost).
+  public func stream(_ requests: [FetchRequest], window: Int = 8) -> FetchStream {
+    let (results, continuation) = AsyncStream.makeStream(of: FetchResult.self)
+    let credits = DispatchSemaphore(value: max(1, window))
+    let configuration = self.configuration
+    if requests.isEmpty {
+      continuation.finish()
+    } else {
+      let thread = Thread {
+        let batch = FetchBatch(requests: requests, configuration: configuration, progress: nil) { result in
+          credits.wait()
+          continuation.yield(result)
+        }
+        _ = batch.run()
+        continuation.finish()
+      }
+      thread.name = "policywatch-fetch"
+      thread.stackSize = 1 << 20
+      thread.start()
+    }
+    return FetchStream(results: results, credits: credits)
+  }
+}
+
+/// The results of `Fetcher.stream`, in the order transfers finish.
+public struct FetchStream: Sendable {
+  public let results: AsyncStream<FetchResult>
+  let credits: DispatchSemaphore
+
+  /// Lets the fetch loop deliver one more result.
+  public func release() { credits.signal() }
 }
 
 /// The per-attempt state libcurl's callbacks write into, reached through their `userdata` pointer.
@@ -99,18 +134,26 @@ final class FetchBatch {
   private let requests: [FetchRequest]
   private let configuration: FetchConfiguration
   private let progress: (@Sendable (FetchResult) -> Void)?
+  /// When set, each result goes here and is not kept (see `Fetcher.stream`).
+  private let deliver: ((FetchResult) -> Void)?
   private var results: [FetchResult?]
+  private var completed: [Bool]
   /// Attempts waiting to start: request index, attempt number, earliest start.
   private var pending: [(index: Int, attempt: Int, notBefore: ContinuousClock.Instant)] = []
   private var active: [UnsafeMutableRawPointer: Transfer] = [:]
   private var activePerHost: [String: Int] = [:]
   private let clock = ContinuousClock()
 
-  init(requests: [FetchRequest], configuration: FetchConfiguration, progress: (@Sendable (FetchResult) -> Void)?) {
+  init(
+    requests: [FetchRequest], configuration: FetchConfiguration, progress: (@Sendable (FetchResult) -> Void)?,
+    deliver: ((FetchResult) -> Void)? = nil
+  ) {
     self.requests = requests
     self.configuration = configuration
     self.progress = progress
-    self.results = Array(repeating: nil, count: requests.count)
+    self.deliver = deliver
+    self.results = Array(repeating: nil, count: deliver == nil ? requests.count : 0)
+    self.completed = Array(repeating: false, count: requests.count)
   }
 
   func run() -> [FetchResult] {
@@ -120,11 +163,14 @@ final class FetchBatch {
     do {
       multi = try CurlMulti()
     } catch {
-      return requests.map {
-        FetchResult(
-          request: $0, outcome: .failed(.transport(code: error.code, message: error.message), response: nil),
-          attempts: 0)
+      for (index, request) in requests.enumerated() {
+        complete(
+          index,
+          FetchResult(
+            request: request, outcome: .failed(.transport(code: error.code, message: error.message), response: nil),
+            attempts: 0))
       }
+      return results.compactMap { $0 }
     }
     // Let libcurl reuse connections across the batch, but the scheduling below does the capping.
     multi.set(CURLMOPT_MAXCONNECTS, max(configuration.maxConcurrent, 4))
@@ -154,12 +200,14 @@ final class FetchBatch {
         multi.poll(milliseconds: timeout)
       }
     }
-    return results.enumerated().map { index, result in
-      result
-        ?? FetchResult(
+    for index in requests.indices where !completed[index] {
+      complete(
+        index,
+        FetchResult(
           request: requests[index], outcome: .failed(.transport(code: -1, message: "not attempted"), response: nil),
-          attempts: 0)
+          attempts: 0))
     }
+    return results.compactMap { $0 }
   }
 
   private func startEligible(on multi: CurlMulti) {
@@ -280,8 +328,13 @@ final class FetchBatch {
   }
 
   private func complete(_ index: Int, _ result: FetchResult) {
-    results[index] = result
+    completed[index] = true
     progress?(result)
+    if let deliver {
+      deliver(result)
+    } else {
+      results[index] = result
+    }
   }
 
   /// Exponential backoff with ±25% jitter: base, 2×base, 4×base…

@@ -12,22 +12,41 @@ public enum DataUseReport {
       var match: String
     }
     func top(_ section: [String]) -> String { section.first ?? "" }
-    var baseline = Set<Seen>()
-    var oldCategories = Set<String>()
-    for clause in old {
-      for match in classifier.classify(clause.text) {
-        baseline.insert(
-          Seen(
-            section: top(clause.section), category: match.category, polarity: match.polarity,
-            match: match.match.lowercased()))
-        oldCategories.insert("\(match.category)/\(match.polarity.rawValue)")
-      }
+    // Classifying is the costly step (most of a changed `check`), so it is done lazily and once per distinct
+    // text: the changed clauses first; the previous version only section by section, when a changed clause has
+    // a match to compare; the whole new version only when a removed clause was a protection. A change without
+    // data-use language costs the classification of its changed clauses alone.
+    var memo: [String: [DataUseMatch]] = [:]
+    func classify(_ text: String) -> [DataUseMatch] {
+      if let known = memo[text] { return known }
+      let matches = classifier.classify(text)
+      memo[text] = matches
+      return matches
     }
-    var newCategories = Set<String>()
-    for clause in new {
-      for match in classifier.classify(clause.text) {
-        newCategories.insert("\(match.category)/\(match.polarity.rawValue)")
+    var baselines: [String: Set<Seen>] = [:]
+    func baselineContains(_ seen: Seen) -> Bool {
+      if let known = baselines[seen.section] { return known.contains(seen) }
+      var baseline = Set<Seen>()
+      for clause in old where top(clause.section) == seen.section {
+        for match in classify(clause.text) {
+          baseline.insert(
+            Seen(
+              section: seen.section, category: match.category, polarity: match.polarity,
+              match: match.match.lowercased()))
+        }
       }
+      baselines[seen.section] = baseline
+      return baseline.contains(seen)
+    }
+    var newCategoriesCache: Set<String>?
+    func newCategories() -> Set<String> {
+      if let known = newCategoriesCache { return known }
+      var categories = Set<String>()
+      for clause in new {
+        for match in classify(clause.text) { categories.insert("\(match.category)/\(match.polarity.rawValue)") }
+      }
+      newCategoriesCache = categories
+      return categories
     }
     var findings: [DataUseFinding] = []
     for change in diff.changes {
@@ -35,15 +54,15 @@ public enum DataUseReport {
       case .added, .modified, .split, .merged:
         for index in change.newIndices where new.indices.contains(index) {
           let clause = new[index]
-          for match in classifier.classify(clause.text) {
+          for match in classify(clause.text) {
             let seen = Seen(
               section: top(clause.section), category: match.category, polarity: match.polarity,
               match: match.match.lowercased())
-            guard !baseline.contains(seen) else { continue }
+            guard !baselineContains(seen) else { continue }
             // A modified clause whose old text already said the same thing (same category and polarity) brings
             // nothing new unless the matching words changed.
             if change.kind == .modified, let oldIndex = change.oldIndices.first, old.indices.contains(oldIndex) {
-              let before = classifier.classify(old[oldIndex].text)
+              let before = classify(old[oldIndex].text)
               if before.contains(where: {
                 $0.category == match.category && $0.polarity == match.polarity
                   && $0.match.lowercased() == match.match.lowercased()
@@ -61,9 +80,9 @@ public enum DataUseReport {
       case .removed:
         for index in change.oldIndices where old.indices.contains(index) {
           let clause = old[index]
-          for match in classifier.classify(clause.text) where match.polarity == .negated {
+          for match in classify(clause.text) where match.polarity == .negated {
             // A protection is lost only if no clause of the new version still says it.
-            guard !newCategories.contains("\(match.category)/\(match.polarity.rawValue)") else { continue }
+            guard !newCategories().contains("\(match.category)/\(match.polarity.rawValue)") else { continue }
             findings.append(
               DataUseFinding(
                 category: match.category, polarity: match.polarity, change: "removed", text: clause.text,

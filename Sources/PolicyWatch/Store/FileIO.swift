@@ -19,7 +19,9 @@ public struct StoreIOError: Error, Sendable, CustomStringConvertible {
 /// Crash-safe file writes: temp file in the same directory, fsync, rename over the target, fsync the directory.
 /// A reader (or a run after a crash) sees the old file or the new one, never a torn one.
 enum FileIO {
-  static func writeAtomically(_ bytes: [UInt8], to path: String) throws(StoreIOError) {
+  /// `durable: false` skips the fsyncs, for caches that can be rebuilt from durable files (`state.json`): the
+  /// rename still makes the write all-or-nothing for a killed process.
+  static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws(StoreIOError) {
     let directory = (path as NSString).deletingLastPathComponent
     try makeDirectory(directory)
     let temporary = "\(directory)/.tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
@@ -39,7 +41,7 @@ enum FileIO {
       }
       written += result
     }
-    guard fsync(descriptor) == 0 else {
+    guard !durable || fsync(descriptor) == 0 else {
       let error = StoreIOError.errno("fsync", temporary)
       close(descriptor)
       unlink(temporary)
@@ -51,7 +53,7 @@ enum FileIO {
       unlink(temporary)
       throw error
     }
-    syncDirectory(directory)
+    if durable { syncDirectory(directory) }
   }
 
   static func syncDirectory(_ directory: String) {
@@ -61,21 +63,119 @@ enum FileIO {
     close(descriptor)
   }
 
-  /// Appends lines to a JSON Lines file crash-safely: the whole file is rewritten through `writeAtomically`, so a
-  /// crash leaves the file with or without the new lines, never half a line.
+  /// Appends lines to a JSON Lines file crash-safely, in O(new bytes): one `write` with `O_APPEND`, then
+  /// `fdatasync`. A line is committed once its final newline is on disk. A crash (power loss) in the middle of the
+  /// write can leave a torn last line without its newline: readers ignore such a tail (`completeLines`), and the
+  /// next append first cuts it off, so it never glues onto a committed line.
   static func appendLines(_ lines: [String], to path: String) throws(StoreIOError) {
     guard !lines.isEmpty else { return }
-    var bytes = read(path) ?? []
-    if let last = bytes.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+    let directory = (path as NSString).deletingLastPathComponent
+    try makeDirectory(directory)
+    let created = !exists(path)
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw .errno("open", path) }
+    defer { close(descriptor) }
+    var end = lseek(descriptor, 0, SEEK_END)
+    guard end >= 0 else { throw .errno("seek", path) }
+    if end > 0 {
+      // Find the end of the last complete line; anything after it is a torn write.
+      var cut = end
+      var block = [UInt8](repeating: 0, count: 4096)
+      var done = false
+      while !done, cut > 0 {
+        let start = max(0, cut - off_t(block.count))
+        let count = Int(cut - start)
+        let got = block.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, start) }
+        guard got == count else { throw .errno("read", path) }
+        if let last = block[0..<count].lastIndex(of: UInt8(ascii: "\n")) {
+          cut = start + off_t(last) + 1
+          done = true
+        } else {
+          cut = start
+        }
+      }
+      if cut != end {
+        guard ftruncate(descriptor, cut) == 0 else { throw .errno("truncate", path) }
+        end = cut
+      }
+    }
+    var bytes: [UInt8] = []
     for line in lines {
       bytes += Array(line.utf8)
       bytes.append(UInt8(ascii: "\n"))
     }
-    try writeAtomically(bytes, to: path)
+    var written = 0
+    while written < bytes.count {
+      let result = bytes.withUnsafeBytes { raw in
+        pwrite(descriptor, raw.baseAddress! + written, bytes.count - written, end + off_t(written))
+      }
+      if result < 0 {
+        if Glibc.errno == EINTR { continue }
+        let error = StoreIOError.errno("write", path)
+        _ = ftruncate(descriptor, end)
+        throw error
+      }
+      written += result
+    }
+    guard fdatasync(descriptor) == 0 else { throw .errno("fsync", path) }
+    if created { syncDirectory(directory) }
   }
 
+  /// The complete (newline-terminated) lines of a JSON Lines file's bytes; a torn last line is left out.
+  static func completeLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    guard let last = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+    return bytes[..<last].split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }
+  }
+
+  /// The last complete line of a JSON Lines file, read from its end (a timeline grows without bound).
+  static func lastLine(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    let end = lseek(descriptor, 0, SEEK_END)
+    guard end > 0 else { return nil }
+    var window: off_t = 8192
+    while true {
+      let start = max(0, end - window)
+      let count = Int(end - start)
+      var bytes = [UInt8](repeating: 0, count: count)
+      let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, start) }
+      guard got == count else { return nil }
+      let lines = completeLines(bytes)
+      // The first line of a window that does not start the file may be cut: only trust it when it is not first.
+      if let line = lines.last, start == 0 || lines.count >= 2 { return Array(line) }
+      if start == 0 { return nil }
+      window *= 4
+    }
+  }
+
+  /// The whole file, read with one `read` into an array of its size (no `Data` copy), or nil if unreadable.
   static func read(_ path: String) -> [UInt8]? {
-    FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    // The size is known; a file that grows while it is read is followed in small steps.
+    var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+    var count = 0
+    var probe = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let reading = count < bytes.count
+      let got =
+        reading
+        ? bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
+        : probe.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if got < 0 {
+        if Glibc.errno == EINTR { continue }
+        return nil
+      }
+      if got == 0 { break }
+      if !reading { bytes += probe[0..<got] }
+      count += got
+    }
+    bytes.removeSubrange(count...)
+    return bytes
   }
 
   static func makeDirectory(_ path: String) throws(StoreIOError) {

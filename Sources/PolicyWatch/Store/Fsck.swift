@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `policywatch fsck`: checks a store's integrity, and with `repair` fixes what a crash can leave behind.
 public enum Fsck {
   public struct Report: Sendable {
@@ -32,7 +36,17 @@ public enum Fsck {
         }
       }
       // The timeline: every line parses, times never go back.
-      let raw = FileIO.read("\(directory)/timeline.jsonl") ?? []
+      let timelineFile = "\(directory)/timeline.jsonl"
+      var raw = FileIO.read(timelineFile) ?? []
+      if let last = raw.last, last != UInt8(ascii: "\n") {
+        // A torn last line (a crash in the middle of an append) was never committed; the next append cuts it.
+        let keep = (raw.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+        report.leftovers.append("\(ref.name): timeline ends with an unfinished line (\(raw.count - keep) bytes)")
+        if repair, truncate(timelineFile, off_t(keep)) == 0 {
+          report.repaired.append("cut the unfinished last line of the timeline of \(ref.name)")
+        }
+        raw.removeSubrange(keep...)
+      }
       var entries: [TimelineEntry] = []
       for (number, line) in raw.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
       where !line.isEmpty {

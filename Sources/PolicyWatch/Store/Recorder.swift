@@ -151,19 +151,28 @@ public struct Recorder: Sendable {
     let combinedPages = declaration.isCombined ? pageHashes : nil
     // Identical bytes under the same rules cannot give another text: skip extraction (most `check` runs).
     let fingerprint = DocumentExtractor.fingerprint(declaration)
-    var current = state.current.flatMap { store.version($0, of: ref) }
-    if !allNotModified, state.inaccessibleSince == nil, previousHashes == pageHashes, let current,
-      current.rules == fingerprint, current.extractor == DocumentExtractor.version
+    // The current version's rules and extractor, from the state's copy when it describes the current version.
+    var current: VersionRecord? = nil
+    var currentRules: (rules: String, extractor: Int)? = nil
+    if let id = state.current, state.rulesOf == id, let rules = state.rules, let extractor = state.extractor {
+      currentRules = (rules, extractor)
+    } else if let id = state.current, let record = store.version(id, of: ref) {
+      current = record
+      currentRules = (record.rules, record.extractor)
+    }
+    if !allNotModified, state.inaccessibleSince == nil, previousHashes == pageHashes, let id = state.current,
+      let currentRules, currentRules.rules == fingerprint, currentRules.extractor == DocumentExtractor.version
     {
-      let line = entry(.unchanged, snapshot: snapshot, version: current.id, pages: combinedPages)
-      try commit([line], state: &state, ref: ref, superseded: superseded)
+      let line = entry(.unchanged, snapshot: snapshot, version: id, pages: combinedPages)
+      try commit([line], state: &state, ref: ref, superseded: superseded, describing: current)
       return RecordResult(outcome: .unchanged, events: [], reason: nil)
     }
     if allNotModified, state.current != nil {
       let line = entry(.notModified, snapshot: snapshot, version: state.current)
-      try commit([line], state: &state, ref: ref, superseded: [])
+      try commit([line], state: &state, ref: ref, superseded: [], describing: current)
       return RecordResult(outcome: .notModified, events: technicalEvents, reason: nil)
     }
+    if current == nil, let id = state.current { current = store.version(id, of: ref) }
 
     // 3. The rules or the extractor changed since the current version: re-extract the latest snapshot first.
     if let previous = current, previous.rules != fingerprint || previous.extractor != DocumentExtractor.version {
@@ -192,7 +201,7 @@ public struct Recorder: Sendable {
             time: time, url: "", status: nil, outcome: .recorded, reason: "technical re-extraction",
             snapshot: previous.snapshot,
             kept: true, version: id, pages: previous.pages, events: [technical])
-          try commit([line], state: &state, ref: ref, superseded: [])
+          try commit([line], state: &state, ref: ref, superseded: [], describing: record)
           technicalEvents.append(technical)
           current = record
         }
@@ -250,7 +259,7 @@ public struct Recorder: Sendable {
     if id == current?.id {
       let line = entry(
         .unchanged, snapshot: snapshot, version: id, pages: combinedPages, events: events.isEmpty ? nil : events)
-      try commit([line], state: &state, ref: ref, superseded: superseded)
+      try commit([line], state: &state, ref: ref, superseded: superseded, describing: current)
       return RecordResult(outcome: .unchanged, events: technicalEvents + events, reason: nil)
     }
     if state.recent.contains(id), let earlier = store.version(id, of: ref) {
@@ -260,7 +269,7 @@ public struct Recorder: Sendable {
       flap.previousVersion = current?.id
       events.append(flap)
       let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
-      try commit([line], state: &state, ref: ref, superseded: superseded)
+      try commit([line], state: &state, ref: ref, superseded: superseded, describing: earlier)
       return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
     }
     let record = VersionRecord(
@@ -289,7 +298,7 @@ public struct Recorder: Sendable {
     }
     events.append(change)
     let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
-    try commit([line], state: &state, ref: ref, superseded: superseded)
+    try commit([line], state: &state, ref: ref, superseded: superseded, describing: record)
     return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
   }
 
@@ -314,12 +323,18 @@ public struct Recorder: Sendable {
   }
 
   /// Writes the timeline lines (the commit point), then the state, then drops superseded raw snapshots that are
-  /// not pinned.
+  /// not pinned. `describing`, when it is the current version afterwards, refreshes the state's copy of its rules.
   private func commit(
-    _ lines: [TimelineEntry], state: inout DocumentState, ref: SnapshotStore.DocumentRef, superseded: [String]
+    _ lines: [TimelineEntry], state: inout DocumentState, ref: SnapshotStore.DocumentRef, superseded: [String],
+    describing version: VersionRecord? = nil
   ) throws(StoreIOError) {
     try store.appendTimeline(lines, for: ref)
     for line in lines { state.apply(line) }
+    if let version, version.id == state.current {
+      state.rules = version.rules
+      state.extractor = version.extractor
+      state.rulesOf = version.id
+    }
     try store.writeState(state, for: ref)
     let latest = Set(state.pages.values.compactMap(\.latestSnapshot))
     for hash in superseded where !state.pinned.contains(hash) && !latest.contains(hash) {

