@@ -16,7 +16,7 @@ public struct AlertDispatcher {
   public var logger: Logger
   public var composer: AlertComposer
 
-  public init(settings: AlertSettings, store: SnapshotStore, logger: Logger = Logger(label: "policywatch.alerts")) {
+  public init(settings: AlertSettings, store: SnapshotStore, logger: Logger = Logger.silent) {
     self.settings = settings
     self.store = store
     self.outbox = Outbox(store: store.path)

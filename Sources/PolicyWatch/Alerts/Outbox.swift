@@ -169,7 +169,7 @@ public final class Outbox: @unchecked Sendable {
   /// oldest first.
   public func flush(
     channels: [String: AlertTransport], settings: AlertSettings, now: Date = Date(), force: Bool = false,
-    only channel: String? = nil, logger: Logger = Logger(label: "policywatch.alerts")
+    only channel: String? = nil, logger: Logger = Logger.silent
   ) throws -> FlushReport {
     var report = FlushReport()
     let delivered = Set(deliveries().map { $0.channel + "\n" + $0.eventID })

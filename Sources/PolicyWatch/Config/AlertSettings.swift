@@ -37,6 +37,12 @@ public struct AlertSettings: Sendable {
       }
       channel.finish()
     }
+    for index in settings.channels.indices {
+      if case .exec(var hook) = settings.channels[index].transport {
+        hook.withheldEnvironment = context.secretVariables.names
+        settings.channels[index].transport = .exec(hook)
+      }
+    }
     return settings
   }
 }

@@ -129,6 +129,12 @@ public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
 struct ConfigContext {
   var base: String
   var environment: [String: String]
+  /// The environment variables secrets were read from (withheld from hooks).
+  let secretVariables = SecretVariables()
+
+  final class SecretVariables {
+    var names: Set<String> = []
+  }
 
   func resolve(_ path: String) -> String {
     if path.hasPrefix("/") { return path }
@@ -156,6 +162,7 @@ struct ConfigContext {
       return inline.map(Secret.init)
     }
     if let name = reader.string(envKey) {
+      secretVariables.names.insert(name)
       guard let value = environment[name], !value.isEmpty else {
         reader.fail(envKey, "environment variable \(name) is not set")
         return nil

@@ -34,3 +34,8 @@ public struct StderrLogHandler: LogHandler {
     verbose ? .debug : quiet ? .warning : .info
   }
 }
+
+extension Logger {
+  /// A logger that drops everything: the library's default, so only a caller that asks for logs gets them.
+  public static var silent: Logger { Logger(label: "policywatch") { _ in SwiftLogNoOpLogHandler() } }
+}

@@ -44,7 +44,8 @@ struct ConfigTests {
             {"name": "chat", "webhook": {"urlEnv": "PW_WEBHOOK_URL", "bearerTokenFile": "token", "attempts": 2},
              "rules": {"events": ["change", "inaccessible"], "inaccessibleDays": 3, "dataUse": "every-change"}},
             {"name": "archive", "exec": {"argv": ["/bin/cat"], "timeout": 5, "inheritEnvironment": false},
-             "rules": {"events": ["first", "change", "flap"], "digestThreshold": 100}}
+             "rules": {"events": ["first", "change", "flap"], "digestThreshold": 100}},
+            {"name": "env-hook", "exec": {"argv": ["/usr/bin/env"], "inheritEnvironment": true}}
           ]
         }
       }
@@ -53,7 +54,7 @@ struct ConfigTests {
     #expect(config.store == "/var/lib/policywatch/Snapshots")
     #expect(config.fetch.concurrency == 8 && config.fetch.timeout == 30 && config.fetch.attempts == 2)
     #expect(config.alerts.digestThreshold == 3 && config.alerts.retryInitialDelay == 60)
-    #expect(config.alerts.channels.map(\.name) == ["privacy-team", "chat", "archive"])
+    #expect(config.alerts.channels.map(\.name) == ["privacy-team", "chat", "archive", "env-hook"])
     guard case .smtp(let smtp) = config.alerts.channels[0].transport else {
       Issue.record("not smtp")
       return
@@ -71,14 +72,25 @@ struct ConfigTests {
     #expect(webhook.url == "https://hooks.example.org/T0/B1/xyz")
     #expect(config.alerts.channels[1].rules.inaccessibleDays == 3)
     #expect(config.alerts.channels[2].rules.events == [.first, .change, .flap])
+    guard case .exec(let hook) = config.alerts.channels[2].transport else {
+      Issue.record("not a hook")
+      return
+    }
+    // The variables secrets came from never reach a hook.
+    #expect(hook.withheldEnvironment == ["PW_SMTP_PASSWORD", "PW_WEBHOOK_URL"])
     // Summaries name hosts and programs, never secrets or webhook paths.
-    let summaries = config.alerts.channels.map(\.transport.summary)
+    let summaries = config.alerts.channels.prefix(3).map(\.transport.summary)
     #expect(
       summaries == [
         "smtp mail.example.org:587 → privacy@example.org, legal@example.org",
         "webhook hooks.example.org", "exec /bin/cat",
       ])
     #expect(!"\(config.alerts.channels)".contains(secretValue))
+    // A hook that inherits the environment does not get a withheld variable.
+    guard case .exec(var envHook) = config.alerts.channels[3].transport else { return }
+    #expect(envHook.hookEnvironment(for: sampleMessage())["PATH"] != nil)
+    envHook.withheldEnvironment = ["PATH"]
+    #expect(envHook.hookEnvironment(for: sampleMessage())["PATH"] == nil)
   }
 
   @Test("every problem is reported with the file, the key path and the cause")
