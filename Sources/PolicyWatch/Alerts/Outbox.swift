@@ -114,9 +114,8 @@ public final class Outbox: @unchecked Sendable {
   /// Every recorded delivery, oldest first.
   public func deliveries() -> [OutboxDelivery] {
     guard let bytes = FileIO.read(deliveredPath) else { return [] }
-    return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap {
-      try? StoreJSON.decoder.decode(OutboxDelivery.self, from: Data($0.utf8))
-    }
+    // A torn last line (a crash during the append) is not a delivery: that alert is still pending and goes again.
+    return FileIO.completeLines(bytes).compactMap { try? StoreJSON.decoder.decode(OutboxDelivery.self, from: Data($0)) }
   }
 
   /// `channel\nevent id` of every event already delivered or waiting, per channel.
