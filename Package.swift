@@ -9,7 +9,8 @@ let package = Package(
     .executable(name: "policywatch-bench", targets: ["PolicyWatchBench"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // libxml2 and libcurl, found through pkg-config. Only `PolicyWatch` imports them, `internal`ly.
@@ -37,7 +38,9 @@ let package = Package(
     // All the logic: one folder per pipeline stage.
     .target(
       name: "PolicyWatch",
-      dependencies: ["CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto"]
+      dependencies: [
+        "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     // The thin command-line shell over the library.
     .executableTarget(
@@ -45,6 +48,7 @@ let package = Package(
       dependencies: [
         "PolicyWatch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // Benchmarks behind the figures in closing notes (run by Scripts/bench-*.sh, in release mode).

@@ -13,8 +13,11 @@ struct CheckCommand: AsyncParsableCommand {
       """
   )
 
-  @Option(help: "Open Terms Archive declarations: a directory of <Service>.json files, or one file.")
-  var declarations: String = "declarations"
+  @Option(
+    help: ArgumentHelp(
+      "Open Terms Archive declarations: a directory of <Service>.json files, or one file (default: the "
+        + "configuration's, else ./declarations)."))
+  var declarations: String?
 
   @OptionGroup var storeOptions: StoreOptions
 
@@ -32,11 +35,17 @@ struct CheckCommand: AsyncParsableCommand {
 
   @OptionGroup var fetchOptions: FetchOptions
 
+  @OptionGroup var configOptions: ConfigOptions
+
   func validate() throws {
     guard concurrency >= 1 && concurrency <= 256 else { throw ValidationError("--concurrency must be 1…256") }
   }
 
   func run() async throws {
+    let config = try configOptions.load()
+    let logger = configOptions.logger(quiet: quiet)
+    let declarations = self.declarations ?? config?.declarations ?? "declarations"
+    let concurrency = concurrency == 16 ? config?.fetch.concurrency ?? concurrency : concurrency
     let loaded = DeclarationLoader.loadDirectory(declarations)
     for error in loaded.errors { printError("error: \(error)") }
     if !quiet { for warning in loaded.warnings { printError("warning: \(warning)") } }
@@ -56,14 +65,21 @@ struct CheckCommand: AsyncParsableCommand {
       printError("policywatch: no documents to check in \(declarations)\(only.isEmpty ? "" : " matching --only")")
       throw ExitCode(64)
     }
-    let (store, lock) = try storeOptions.openForWriting()
+    let (store, lock) = try ConfigOptions.store(storeOptions, config).openForWriting()
     var configuration = try fetchOptions.configuration()
+    configuration.apply(config?.fetch, options: fetchOptions)
     configuration.maxConcurrent = concurrency
     let checker = Checker(recorder: Recorder(store: store), fetcher: Fetcher(configuration: configuration))
+    ConfigOptions.beginRun("check", config: config, store: store, logger: logger)
     let results = await checker.check(documents)
+    for result in results {
+      logger.debug("\(result.service)/\(result.document): \(result.outcome.rawValue) \(result.reason ?? "")")
+    }
+    let alertsQueued = ConfigOptions.dispatch(
+      results.flatMap(\.events), config: config, store: store, logger: logger)
     withExtendedLifetime(lock) {}
     var changed = false
-    var troubled = !loaded.errors.isEmpty
+    var troubled = !loaded.errors.isEmpty || !alertsQueued
     for result in results {
       let important = result.events.contains { [.change, .flap, .technical, .first].contains($0.kind) }
       changed = changed || result.events.contains { $0.kind == .change || $0.kind == .first }

@@ -22,8 +22,14 @@ struct ReplayCommand: ParsableCommand {
   @Option(help: "text, or json (one event per line).")
   var format: OutputFormat = .text
 
+  @OptionGroup var configOptions: ConfigOptions
+
   func run() throws {
-    let (store, lock) = try storeOptions.openForWriting()
+    let config = try configOptions.load()
+    let logger = configOptions.logger()
+    let (store, lock) = try ConfigOptions.store(storeOptions, config).openForWriting()
+    var events: [StoreEvent] = []
+    ConfigOptions.beginRun("replay", config: config, store: store, logger: logger)
     let replayer = Replayer(recorder: Recorder(store: store))
     var troubled = false
     var changed = false
@@ -34,6 +40,7 @@ struct ReplayCommand: ParsableCommand {
             print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
           }
         }
+        events += summary.events
         changed = changed || summary.events.contains { $0.kind == .change || $0.kind == .first }
         for warning in summary.warnings { printError("warning: \(warning)") }
         if format == .text {
@@ -46,6 +53,7 @@ struct ReplayCommand: ParsableCommand {
         printError("error: \(error)")
       }
     }
+    troubled = !ConfigOptions.dispatch(events, config: config, store: store, logger: logger) || troubled
     withExtendedLifetime(lock) {}
     if troubled { throw ExitCode(2) }
     if changed { throw ExitCode(1) }

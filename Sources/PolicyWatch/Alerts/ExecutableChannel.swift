@@ -27,6 +27,9 @@ public struct ExecutableChannel: Sendable {
   /// Whether the hook inherits PolicyWatch's environment (PATH, HOME …, but also any secret kept there, such as
   /// an SMTP password variable). When false it gets only `environment` and the POLICYWATCH_* variables.
   public var inheritEnvironment: Bool
+  /// Variables never passed on, even when inherited: the configuration puts here every variable it reads a secret
+  /// from (`passwordEnv`, `bearerTokenEnv` …), so a hook does not get the SMTP password.
+  public var withheldEnvironment: Set<String> = []
 
   public init(
     argv: [String], environment: [String: String] = [:], timeout: Double = 60, inheritEnvironment: Bool = true
@@ -49,6 +52,7 @@ public struct ExecutableChannel: Sendable {
   /// The environment the hook gets for `message`.
   public func hookEnvironment(for message: AlertMessage) -> [String: String] {
     var result = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
+    for name in withheldEnvironment { result[name] = nil }
     result.merge(environment) { _, new in new }
     result["POLICYWATCH_EVENT_ID"] = singleLine(message.eventID)
     result["POLICYWATCH_SERVICE"] = singleLine(message.service)
