@@ -110,6 +110,33 @@ import Testing
     #expect(labels("Ad networks may use this information to measure campaigns.").contains("ADVERTISING_PROFILING"))
   }
 
+  @Test func aRuleWithOverrideFalseHidesNoGeneralCategory() throws {
+    let json = """
+      {"overrides": {"SPECIFIC": ["GENERAL"]}, "rules": [
+        {"id": "g", "category": "GENERAL", "all": ["receive"]},
+        {"id": "s", "category": "SPECIFIC", "all": [["receive"], ["pets"]], "window": 4},
+        {"id": "c", "category": "SPECIFIC", "all": [["receive"], ["cats"]], "window": 4, "override": false}
+      ]}
+      """
+    let custom = DataUseClassifier(rules: try DataUseRules(json: Array(json.utf8)))
+    #expect(custom.labels("We receive pets.") == ["SPECIFIC"])
+    #expect(Set(custom.labels("We receive cats.")) == ["GENERAL", "SPECIFIC"])
+    let bad = #"{"rules": [{"id": "c", "category": "C", "all": ["a"], "override": "no"}]}"#
+    #expect(throws: DataUseRulesError.wrongType(rule: "c", field: "override", expected: "true or false")) {
+      try DataUseRules(json: Array(bad.utf8))
+    }
+  }
+
+  @Test func conditionalsComeFromTheRulesFile() throws {
+    let json = """
+      {"negation": {"cues": ["not"], "boundaries": ["if"], "conditionals": ["if"]},
+       "rules": [{"id": "t", "category": "TRACKING", "all": ["cookies"]}]}
+      """
+    let custom = DataUseClassifier(rules: try DataUseRules(json: Array(json.utf8)))
+    #expect(custom.labels("We do not use cookies.") == ["NOT_TRACKING"])
+    #expect(custom.labels("Pages may break if you do not accept cookies.") == ["TRACKING"])
+  }
+
   @Test func weDoNotTrackIsADenialButDoNotTrackIsASignal() {
     #expect(labels("We do not track you.") == ["NOT_TRACKING"])
     #expect(labels("Our service doesn't track users across other websites.").contains("NOT_TRACKING"))
