@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score `policywatch classify` output against the ToS;DR dev split.
 
-Usage: eval-classifier.py GOLD.tsv PREDICTIONS.tsv [--errors LABEL]
+Usage: eval-classifier.py GOLD.tsv PREDICTIONS.tsv [--errors LABEL] [--half A|B]
 
 GOLD.tsv is ../shared/corpus/tosdr-points/dev.tsv (columns point_id service doc case role datause_labels text);
 only rows with role `positive` or `negative` are scored (`ambiguous` rows are left out, as the corpus README says).
@@ -11,16 +11,27 @@ Polarity: a negated label (NOT_X) and its affirmative (X) are distinct labels. P
 one false positive for X and one false negative for NOT_X. Scores are per label over the scored rows (multi-label:
 each (row, label) pair is a decision), plus the micro average over all labels. Labels predicted but never in the
 gold data (support 0) are listed separately: their predictions count as false positives in the micro average.
+
+Generalisation check: the rows are split in two halves by a hash of the service name (SHA-1, first byte even → A), so
+one service's boilerplate never sits on both sides. Rules are tuned by looking at the errors of half A only
+(`--half A --errors LABEL`); the summary prints the micro-F1 of both halves, and half B shows how the tuning carries
+over to services it never looked at. `--half A|B` scores (and lists errors of) one half only.
 """
 import csv
+import hashlib
 import sys
 from collections import Counter, defaultdict
 
 csv.field_size_limit(10**8)
 
 
-def read_gold(path):
-    gold, texts = {}, {}
+def half_of(service):
+    """A or B, by a stable hash of the service name."""
+    return "A" if hashlib.sha1(service.encode("utf-8")).digest()[0] % 2 == 0 else "B"
+
+
+def read_gold(path, half=None):
+    gold, texts, halves = {}, {}, {}
     with open(path, newline="", encoding="utf-8") as handle:
         rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(rows)
@@ -30,10 +41,14 @@ def read_gold(path):
                 continue
             if row[col["role"]] not in ("positive", "negative"):
                 continue
+            side = half_of(row[col["service"]])
+            if half and side != half:
+                continue
+            halves[row[col["point_id"]]] = side
             labels = {x for x in row[col["datause_labels"]].split("|") if x}
             gold[row[col["point_id"]]] = labels
             texts[row[col["point_id"]]] = row[col["text"]]
-    return gold, texts
+    return gold, texts, halves
 
 
 def read_predictions(path):
@@ -48,10 +63,44 @@ def read_predictions(path):
     return predicted
 
 
+def prf(t, p, n):
+    precision = t / (t + p) if t + p else 0.0
+    recall = t / (t + n) if t + n else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def micro(gold, predicted):
+    """Micro precision, recall and F1 over every (row, label) decision."""
+    t = p = n = 0
+    for pid, truth in gold.items():
+        guess = predicted.get(pid, set())
+        t, p, n = t + len(guess & truth), p + len(guess - truth), n + len(truth - guess)
+    return prf(t, p, n)
+
+
+def options(argv):
+    usage = "usage: eval-classifier.py GOLD.tsv PREDICTIONS.tsv [--errors LABEL] [--half A|B]"
+    if len(argv) < 3:
+        sys.exit(usage)
+    result = {"--errors": None, "--half": None}
+    rest = argv[3:]
+    while rest:
+        if len(rest) < 2 or rest[0] not in result:
+            sys.exit(usage)
+        result[rest[0]] = rest[1]
+        rest = rest[2:]
+    if result["--half"] not in (None, "A", "B"):
+        sys.exit(usage)
+    return argv[1], argv[2], result["--errors"], result["--half"]
+
+
 def main():
-    gold, texts = read_gold(sys.argv[1])
-    predicted = read_predictions(sys.argv[2])
-    show_errors = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--errors" else None
+    gold_path, predictions_path, show_errors, half = options(sys.argv)
+    gold, texts, halves = read_gold(gold_path, half)
+    predicted = read_predictions(predictions_path)
+    if half:
+        print(f"half {half} only (services whose name hashes to {half})")
     missing = [pid for pid in gold if pid not in predicted]
     if missing:
         print(f"warning: {len(missing)} scored rows have no prediction (counted as predicting nothing)")
@@ -70,12 +119,6 @@ def main():
     labels = sorted(set(tp) | set(fp) | set(fn))
     supported = [label for label in labels if tp[label] + fn[label] > 0]
     unsupported = [label for label in labels if tp[label] + fn[label] == 0]
-
-    def prf(t, p, n):
-        precision = t / (t + p) if t + p else 0.0
-        recall = t / (t + n) if t + n else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return precision, recall, f1
 
     positives = sum(1 for labels in gold.values() if labels)
     print(f"scored rows: {len(gold)} ({positives} with labels, {len(gold) - positives} negative)")
@@ -100,6 +143,11 @@ def main():
         for label in unsupported:
             print(f"  {label:34} predicted {fp[label]} times")
     print(f"labels with precision below 0.6: {', '.join(low) if low else 'none'}")
+    if not half:
+        for side in ("A", "B"):
+            part = {pid: truth for pid, truth in gold.items() if halves[pid] == side}
+            p, r, f = micro(part, predicted)
+            print(f"half {side} ({len(part)} rows, split by service): micro precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
     if show_errors:
         for kind, pid, truth, guess in errors.get(show_errors, []):
             print(f"--- {kind} {pid} gold={sorted(truth)} predicted={sorted(guess)}\n    {texts[pid][:400]}")

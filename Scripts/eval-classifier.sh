@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Evaluate the data-use classifier (`policywatch classify`) on the ToS;DR dev split.
 #
-# Usage: Scripts/eval-classifier.sh [--rules FILE] [--errors LABEL]
+# Usage: Scripts/eval-classifier.sh [--rules FILE] [--errors LABEL] [--half A|B]
 #   --rules FILE    score a rules file instead of the built-in rules
-#   --errors LABEL  also list the false positives and negatives of one label (for tuning)
+#   --errors LABEL  also list the false positives and negatives of one label (for tuning: use with --half A)
+#   --half A|B      score one half only (rows split by a hash of the service name; tune on A, check on B)
 #
 # Reads ../shared/corpus/tosdr-points/dev.tsv (relative to the repository), scores the rows whose role is
 # `positive` or `negative`, and prints per-label precision, recall, F1 and support, and the micro average.
 # Polarity: NOT_X and X are distinct labels (a negated statement predicted as affirmative is a miss for NOT_X and a
-# false positive for X). Builds in release mode into .build-eval (override with SCRATCH_PATH=...).
+# false positive for X). The summary also gives the micro-F1 of two halves split by service (see eval-classifier.py).
+# Builds in release mode into .build-eval (override with SCRATCH_PATH=...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS="${CORPUS:-../shared/corpus/tosdr-points/dev.tsv}"
@@ -22,8 +24,9 @@ errors=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rules) rules=(--rules "$2"); shift 2 ;;
-    --errors) errors=(--errors "$2"); shift 2 ;;
-    *) echo "usage: $0 [--rules FILE] [--errors LABEL]" >&2; exit 2 ;;
+    --errors) errors+=(--errors "$2"); shift 2 ;;
+    --half) errors+=(--half "$2"); shift 2 ;;
+    *) echo "usage: $0 [--rules FILE] [--errors LABEL] [--half A|B]" >&2; exit 2 ;;
   esac
 done
 SCRATCH="${SCRATCH_PATH:-.build-eval}"

@@ -47,9 +47,18 @@ public struct DataUseClassifier: Sendable {
       var found: [String: Candidate] = [:]
       // Every span each label matched in this sentence (not only the strongest), for the overlap test below.
       var spans: [String: [ClosedRange<Int>]] = [:]
+      // The spans of the rules that may hide general categories (see `DataUseRule.hidesGeneral`).
+      var hiding: [String: [ClosedRange<Int>]] = [:]
       for (ruleIndex, rule) in rules.rules.enumerated() {
         for slots in matcher.matches(rule) {
           let span = slots.map(\.lowerBound).min()!...slots.map(\.upperBound).max()!
+          // A rule whose first words are the negation ("not … cookies") states no denial when that negation is
+          // taken by something else ("if you do not want us to use cookies"): see `isVoidNegation`.
+          if rule.polarity == .negated, slots.count > 1,
+            matcher.isVoidNegation(slots[0], practiceAt: slots.last!.lowerBound, settings: rules.negation)
+          {
+            continue
+          }
           let polarity: DataUsePolarity
           switch rule.polarity {
           case .affirmative: polarity = .affirmative
@@ -68,6 +77,7 @@ public struct DataUseClassifier: Sendable {
             strength: (rule.weight, words, -span.count, -ruleIndex),
             detected: rule.polarity == .detect || rule.polarity == .negated)
           spans[candidate.match.label, default: []].append(span)
+          if rule.hidesGeneral { hiding[candidate.match.label, default: []].append(span) }
           Self.keepStronger(candidate, in: &found)
         }
       }
@@ -75,14 +85,16 @@ public struct DataUseClassifier: Sendable {
       // overrides it matched with the same polarity on overlapping words ("we do not sell or share your data" is
       // about sale; "disclose it to law enforcement" is a legal disclosure, not third-party sharing in general).
       // A denial outweighs a loose affirmative match of the same category in the same sentence ("we use no
-      // cookies, pixels or other trackers": the later words are beyond the negation's reach, not a practice).
+      // cookies, pixels or other trackers": the later words are beyond the negation's reach, not a practice). Only a
+      // later affirmative match is outweighed: one before the denial ("we may use your location …, but we do not
+      // collect your precise geolocation") states a practice of its own.
       for candidate in found.values {
         let overridden = found.values.contains { other in
           (other.match.polarity == candidate.match.polarity
-            && overlap(spans[other.match.label], spans[candidate.match.label])
+            && overlap(hiding[other.match.label], spans[candidate.match.label])
             && rules.overrides[other.match.category]?.contains(candidate.match.category) == true)
             || (other.match.category == candidate.match.category && other.match.polarity == .negated && other.detected
-              && candidate.match.polarity == .affirmative)
+              && candidate.match.polarity == .affirmative && other.position <= candidate.position)
         }
         if !overridden { Self.keepStronger(candidate, in: &best) }
       }

@@ -5,14 +5,43 @@
 /// "except", "which", "and we"), and no more than `lookback` tokens before the start of the match (or inside it:
 /// "data is not sold"). A cue inside an ignored phrase ("not limited to", "whether or not") does not count, nor one
 /// separated from the match by a blocker that takes the negation for itself ("you cannot opt out of tracking": the
-/// tracking is affirmed). A negated match followed later in the sentence by a canceller ("we will not share your
-/// data without your consent", "… unless you agree") states a practice under a condition, so it is affirmative; the
-/// condition itself is reported by the consent rules. "without your consent" alone is not a cue at all.
+/// tracking is affirmed), nor one inside a condition ("the site may not work if your browser does not accept
+/// cookies": the cookies are affirmed). A negated match followed later in the sentence by a canceller ("we will not
+/// share your data without your consent", "… unless you agree") states a practice under a condition, so it is
+/// affirmative; the condition itself is reported by the consent rules. "without your consent" alone is not a cue.
 extension SentenceMatcher {
   /// `useBlockers: false` is for rules whose own words are blockers (an inverted rule about honouring Do Not Track:
   /// in "we do not recognize or respond to DNT" the cue governs both verbs, it is not taken by the first one).
   func polarity(of span: ClosedRange<Int>, settings: NegationSettings, useBlockers: Bool = true) -> DataUsePolarity {
-    // The clause part holding the end of the match.
+    let partStart = clausePartStart(of: span, settings: settings)
+    let from = max(partStart, span.lowerBound - settings.lookback)
+    var negatedAt: Int?
+    for cue in occurrences(ofAny: settings.cues) where cue.lowerBound >= from && cue.upperBound <= span.upperBound {
+      if isVoid(cue, before: span.lowerBound, partStart: partStart, settings: settings, useBlockers: useBlockers) {
+        continue
+      }
+      negatedAt = cue.upperBound
+    }
+    guard let negatedAt else { return .affirmative }
+    if occurrences(ofAny: settings.cancellers).contains(where: { $0.lowerBound > negatedAt }) { return .affirmative }
+    return .negated
+  }
+
+  /// For a rule whose own first words are the negation ("no cookies", "not … track"): whether that cue is void
+  /// here, taken by a blocker before the practice words at `end` ("if you do not want us to use cookies"), inside a
+  /// condition, in an ignored phrase, or cancelled later ("… without your consent"). Such a match states no denial.
+  func isVoidNegation(_ cue: ClosedRange<Int>, practiceAt end: Int, settings: NegationSettings) -> Bool {
+    let cues = occurrences(ofAny: settings.cues).filter { $0.overlaps(cue) }
+    guard !cues.isEmpty else { return false }
+    let partStart = clausePartStart(of: cue.lowerBound...end, settings: settings)
+    return cues.allSatisfy { found in
+      isVoid(found, before: end, partStart: partStart, settings: settings, useBlockers: true)
+        || occurrences(ofAny: settings.cancellers).contains { $0.lowerBound > found.upperBound }
+    }
+  }
+
+  /// Where the clause part holding the end of the match starts: after the last `;`/`:` or boundary word before it.
+  private func clausePartStart(of span: ClosedRange<Int>, settings: NegationSettings) -> Int {
     var partStart = range.lowerBound
     for position in stride(from: span.upperBound, through: range.lowerBound, by: -1)
     where tokens[position].kind == .clauseEnd {
@@ -24,17 +53,21 @@ extension SentenceMatcher {
       // A boundary inside the match only cuts when it precedes the match's last word.
       if boundary.upperBound < span.upperBound { partStart = max(partStart, boundary.lowerBound) }
     }
-    let from = max(partStart, span.lowerBound - settings.lookback)
-    let ignored = occurrences(ofAny: settings.ignore)
-    let blockers = useBlockers ? occurrences(ofAny: settings.blockers) : []
-    var negatedAt: Int?
-    for cue in occurrences(ofAny: settings.cues) where cue.lowerBound >= from && cue.upperBound <= span.upperBound {
-      if ignored.contains(where: { $0.overlaps(cue) }) { continue }
-      if blockers.contains(where: { $0.lowerBound > cue.upperBound && $0.upperBound < span.lowerBound }) { continue }
-      negatedAt = cue.upperBound
+    return partStart
+  }
+
+  /// A cue that does not negate what follows it up to `end`: part of an ignored phrase, taken by a blocker standing
+  /// between it and `end`, or inside a condition opened in the same clause part.
+  private func isVoid(
+    _ cue: ClosedRange<Int>, before end: Int, partStart: Int, settings: NegationSettings, useBlockers: Bool
+  ) -> Bool {
+    if occurrences(ofAny: settings.ignore).contains(where: { $0.overlaps(cue) }) { return true }
+    let blocked = occurrences(ofAny: settings.blockers).contains { blocker in
+      blocker.lowerBound > cue.upperBound && blocker.upperBound < end
     }
-    guard let negatedAt else { return .affirmative }
-    if occurrences(ofAny: settings.cancellers).contains(where: { $0.lowerBound > negatedAt }) { return .affirmative }
-    return .negated
+    if useBlockers && blocked { return true }
+    return occurrences(ofAny: settings.conditionals).contains {
+      $0.lowerBound >= partStart && $0.upperBound < cue.lowerBound
+    }
   }
 }

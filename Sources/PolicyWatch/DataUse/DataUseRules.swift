@@ -123,6 +123,10 @@ struct DataUseRule: Sendable {
   var mask: [PhraseID]
   var polarity: RulePolarity
   var weight: Int
+  /// Whether this rule's matches hide the general categories its category overrides. False for a rule whose words
+  /// are not a kind of the general practice (combining data received from elsewhere does not make the receipt an
+  /// affiliate matter).
+  var hidesGeneral: Bool = true
 }
 
 /// Where negation is looked for and what cancels it (see `DataUseMatcher.polarity`).
@@ -137,6 +141,9 @@ struct NegationSettings: Sendable {
   var blockers: [PhraseID]
   /// Phrases after a negated match that turn it into a conditional practice ("not … without your consent").
   var cancellers: [PhraseID]
+  /// Words that open a condition ("if", "unless"): a cue after one of them, in the same clause part, negates the
+  /// condition, not the practice ("cookies may not work if your browser does not accept them").
+  var conditionals: [PhraseID] = []
   /// How many tokens before the start of a match a cue may stand.
   var lookback: Int
 }
@@ -271,7 +278,8 @@ private struct RuleParser {
     }
     return NegationSettings(
       cues: try list("cues"), ignore: try list("ignore"), boundaries: try list("boundaries"),
-      blockers: try list("blockers"), cancellers: try list("cancellers"), lookback: lookback)
+      blockers: try list("blockers"), cancellers: try list("cancellers"), conditionals: try list("conditionals"),
+      lookback: lookback)
   }
 
   mutating func readRule(_ value: Any, index: Int) throws -> DataUseRule {
@@ -332,6 +340,13 @@ private struct RuleParser {
       }
       mask = try phrases(strings, rule: id)
     }
+    var hidesGeneral = true
+    if let raw = object["override"] {
+      guard let flag = raw as? Bool, String(describing: type(of: raw)) != "NSNumber" else {
+        throw DataUseRulesError.wrongType(rule: id, field: "override", expected: "true or false")
+      }
+      hidesGeneral = flag
+    }
     var polarity = RulePolarity.detect
     if let raw = object["polarity"] {
       guard let text = raw as? String, let value = RulePolarity(rawValue: text) else {
@@ -341,7 +356,7 @@ private struct RuleParser {
     }
     return DataUseRule(
       id: id, category: category, slots: slots, window: window, ordered: ordered, exclude: exclude, mask: mask,
-      polarity: polarity, weight: weight)
+      polarity: polarity, weight: weight, hidesGeneral: hidesGeneral)
   }
 
   private func int(_ raw: Any?, field: String, rule: String) throws -> Int? {
