@@ -10,21 +10,39 @@ struct SentenceMatcher {
   let tokens: [DataUseToken]
   let range: Range<Int>
   private let found: [PhraseID: [ClosedRange<Int>]]
+  /// One bit per phrase of the table: set when the phrase occurs in the sentence. Most rules need a phrase the
+  /// sentence lacks; testing bits rejects them without hashing or allocating (most of the classifier's time
+  /// otherwise).
+  private let present: [UInt64]
 
   init(tokens: [DataUseToken], range: Range<Int>, phrases: PhraseTable) {
     self.tokens = tokens
     self.range = range
     found = phrases.scan(tokens, range: range)
+    var present = [UInt64](repeating: 0, count: (phrases.patterns.count + 63) / 64)
+    for id in found.keys where id >= 0 && id < phrases.patterns.count { present[id >> 6] |= 1 << UInt64(id & 63) }
+    self.present = present
+  }
+
+  /// Whether any of the phrases occurs in the sentence.
+  @inline(__always)
+  func containsAny(_ phrases: [PhraseID]) -> Bool {
+    for id in phrases where id >= 0 && id >> 6 < present.count && present[id >> 6] & (1 << UInt64(id & 63)) != 0 {
+      return true
+    }
+    return false
   }
 
   /// Every place any of the phrases occurs in the sentence, as token positions (inclusive), in text order.
   func occurrences(ofAny phrases: [PhraseID]) -> [ClosedRange<Int>] {
-    phrases.flatMap { found[$0] ?? [] }.sorted { $0.lowerBound < $1.lowerBound }
+    guard containsAny(phrases) else { return [] }
+    return phrases.flatMap { found[$0] ?? [] }.sorted { $0.lowerBound < $1.lowerBound }
   }
 
   /// The combinations of slot occurrences that satisfy the rule, at most one per anchor.
   func matches(_ rule: DataUseRule) -> [[ClosedRange<Int>]] {
-    if !rule.exclude.isEmpty && !occurrences(ofAny: rule.exclude).isEmpty { return [] }
+    for slot in rule.slots where !containsAny(slot) { return [] }
+    if !rule.exclude.isEmpty && containsAny(rule.exclude) { return [] }
     let masked = rule.mask.isEmpty ? [] : occurrences(ofAny: rule.mask)
     var perSlot: [[ClosedRange<Int>]] = []
     for slot in rule.slots {
