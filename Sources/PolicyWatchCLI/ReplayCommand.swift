@@ -10,7 +10,7 @@ struct ReplayCommand: ParsableCommand {
     discussion: """
       Each snapshot is extracted with the rules in force at its time; the same decisions as `check` are made and \
       the same events recorded. Replaying the same folder twice adds nothing the second time. Several DIRs are \
-      replayed one after the other.
+      replayed in parallel (one document per core); each folder's events are printed in the order given.
       """
   )
 
@@ -33,12 +33,12 @@ struct ReplayCommand: ParsableCommand {
     let replayer = Replayer(recorder: Recorder(store: store))
     var troubled = false
     var changed = false
-    for directory in directories {
-      do {
-        let summary = try replayer.replay(directory: directory) { result in
-          for event in result.events {
-            print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
-          }
+    // Documents are replayed in parallel; each folder's events are printed when it is done, in the order given.
+    replayer.replay(directories: directories) { _, result in
+      switch result {
+      case .success(let summary):
+        for event in summary.events {
+          print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
         }
         events += summary.events
         changed = changed || summary.events.contains { $0.kind == .change || $0.kind == .first }
@@ -48,7 +48,7 @@ struct ReplayCommand: ParsableCommand {
             "\(summary.service)/\(summary.document): \(summary.snapshots) snapshots recorded, \(summary.skipped) skipped"
           )
         }
-      } catch {
+      case .failure(let error):
         troubled = true
         printError("error: \(error)")
       }

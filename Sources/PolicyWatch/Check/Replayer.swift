@@ -28,6 +28,37 @@ public struct Replayer: Sendable {
     public var warnings: [String] = []
   }
 
+  /// Replays several folders, documents in parallel (one per core): each document has its own files in the
+  /// store, and folders of the same document are replayed one after the other, in the order given. `completed`
+  /// is called for each folder in the order of `directories` (a folder's result waits for those before it), on
+  /// one thread at a time.
+  public func replay(directories: [String], completed: (Int, Result<Summary, any Error>) -> Void) {
+    // Group the folders by document (a folder whose declaration cannot be read is a group of its own: its error
+    // is reported when it is replayed).
+    var groups: [[Int]] = []
+    var groupOf: [String: Int] = [:]
+    for (index, directory) in directories.enumerated() {
+      if let declaration = try? DeclarationLoader.loadReplayDeclaration(at: "\(directory)/declaration.json") {
+        let key = SnapshotStore.DocumentRef(service: declaration.service, document: declaration.document).name
+        if let group = groupOf[key] {
+          groups[group].append(index)
+          continue
+        }
+        groupOf[key] = groups.count
+      }
+      groups.append([index])
+    }
+    let frozenGroups = groups
+    withoutActuallyEscaping(completed) { completed in
+      let collector = OrderedResults(count: directories.count, completed: completed)
+      DispatchQueue.concurrentPerform(iterations: frozenGroups.count) { group in
+        for index in frozenGroups[group] {
+          collector.add(index, Result { try replay(directory: directories[index]) })
+        }
+      }
+    }
+  }
+
   public func replay(directory: String, progress: ((RecordResult) -> Void)? = nil) throws -> Summary {
     let declaration: ReplayDeclaration
     do {
@@ -59,15 +90,15 @@ public struct Replayer: Sendable {
     }
     let ref = SnapshotStore.DocumentRef(service: declaration.service, document: declaration.document)
     let lastAttempt = recorder.store.state(ref).lastAttempt
-    // The latest bytes of every page, so each attempt of a combine document sees all its pages.
-    var latest: [String: [UInt8]] = [:]
+    // The latest file of every page, so each attempt of a combine document sees all its pages. Files are read
+    // only when recorded: a second replay of the same folder reads none.
+    var latest: [String: String] = [:]
     for group in groups {
       let pageIDs = Set(group.files.compactMap(\.page))
       let rules = declaration.declaration(at: group.time, pageIDs: pageIDs)
       for file in group.files {
-        guard let bytes = FileIO.read(file.path) else { continue }
         let id = file.page ?? rules.pages.first?.id ?? "page"
-        latest[id] = bytes
+        latest[id] = file.path
       }
       if let lastAttempt, group.time <= lastAttempt {
         summary.skipped += 1
@@ -79,10 +110,12 @@ public struct Replayer: Sendable {
         summary.skipped += 1
         continue
       }
-      let pages = rules.pages.map { page in
-        PageFetch(
-          id: page.id, url: page.fetch, status: 200,
-          bytes: latest[page.id] ?? (rules.pages.count == 1 ? latest.values.first : nil))
+      let pages = rules.pages.map { page -> PageFetch in
+        let path = latest[page.id] ?? (rules.pages.count == 1 ? latest.values.first : nil)
+        guard let path, let bytes = FileIO.read(path) else {
+          return PageFetch(id: page.id, url: page.fetch, error: "snapshot \(path ?? page.id) could not be read")
+        }
+        return PageFetch(id: page.id, url: page.fetch, status: 200, bytes: bytes)
       }
       let result = try recorder.record(Observation(time: group.time, declaration: rules, pages: pages))
       summary.snapshots += 1
@@ -98,5 +131,27 @@ public struct Replayer: Sendable {
     guard parts.count == 2 else { return nil }
     let time = parts[1].replacingOccurrences(of: "-", with: ":")
     return StoreJSON.parse("\(parts[0])T\(time)")
+  }
+}
+
+/// Hands results to `completed` in index order, one call at a time, whatever order they arrive in.
+private final class OrderedResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private var waiting: [Int: Result<Replayer.Summary, any Error>] = [:]
+  private var next = 0
+  private let completed: (Int, Result<Replayer.Summary, any Error>) -> Void
+
+  init(count: Int, completed: @escaping (Int, Result<Replayer.Summary, any Error>) -> Void) {
+    self.completed = completed
+  }
+
+  func add(_ index: Int, _ result: Result<Replayer.Summary, any Error>) {
+    lock.withLock {
+      waiting[index] = result
+      while let ready = waiting.removeValue(forKey: next) {
+        completed(next, ready)
+        next += 1
+      }
+    }
   }
 }
