@@ -151,17 +151,22 @@ public struct Recorder: Sendable {
     let combinedPages = declaration.isCombined ? pageHashes : nil
     // Identical bytes under the same rules cannot give another text: skip extraction (most `check` runs).
     let fingerprint = DocumentExtractor.fingerprint(declaration)
-    // The current version's rules and extractor, from the state's copy when it describes the current version.
+    // The current version: its summary from the state's copy when it describes it; the whole record (clauses)
+    // only read when a change must be compared with it.
     var current: VersionRecord? = nil
-    var currentRules: (rules: String, extractor: Int)? = nil
-    if let id = state.current, state.rulesOf == id, let rules = state.rules, let extractor = state.extractor {
-      currentRules = (rules, extractor)
+    var summary: VersionSummary? = nil
+    if let id = state.current, let copy = state.currentSummary, copy.id == id {
+      summary = copy
     } else if let id = state.current, let record = store.version(id, of: ref) {
       current = record
-      currentRules = (record.rules, record.extractor)
+      summary = VersionSummary(record)
+    }
+    func loadCurrent() -> VersionRecord? {
+      if current == nil, let id = state.current { current = store.version(id, of: ref) }
+      return current
     }
     if !allNotModified, state.inaccessibleSince == nil, previousHashes == pageHashes, let id = state.current,
-      let currentRules, currentRules.rules == fingerprint, currentRules.extractor == DocumentExtractor.version
+      let summary, summary.rules == fingerprint, summary.extractor == DocumentExtractor.version
     {
       let line = entry(.unchanged, snapshot: snapshot, version: id, pages: combinedPages)
       try commit([line], state: &state, ref: ref, superseded: superseded, describing: current)
@@ -172,10 +177,11 @@ public struct Recorder: Sendable {
       try commit([line], state: &state, ref: ref, superseded: [], describing: current)
       return RecordResult(outcome: .notModified, events: technicalEvents, reason: nil)
     }
-    if current == nil, let id = state.current { current = store.version(id, of: ref) }
 
     // 3. The rules or the extractor changed since the current version: re-extract the latest snapshot first.
-    if let previous = current, previous.rules != fingerprint || previous.extractor != DocumentExtractor.version {
+    if let known = summary, known.rules != fingerprint || known.extractor != DocumentExtractor.version,
+      let previous = loadCurrent()
+    {
       var previousRaw: [String: RawPage] = [:]
       for (id, hash) in previous.pages ?? [declaration.pages.first?.id ?? "": previous.snapshot] {
         if let bytes = store.object(hash, of: ref) {
@@ -204,6 +210,7 @@ public struct Recorder: Sendable {
           try commit([line], state: &state, ref: ref, superseded: [], describing: record)
           technicalEvents.append(technical)
           current = record
+          summary = VersionSummary(record)
         }
       }
     }
@@ -226,8 +233,8 @@ public struct Recorder: Sendable {
       return try inaccessible(.inaccessible, problem, snapshot: snapshot, pages: combinedPages)
     }
     let id = VersionIdentity.id(of: extracted.clauses)
-    if let previous = current {
-      let before = previous.clauses.count
+    if let previous = summary {
+      let before = previous.clauseCount
       let after = extracted.clauses.count
       let confirmed =
         store.lastTimelineEntry(ref).map { $0.outcome == .inaccessible && $0.version == id } ?? false
@@ -256,7 +263,7 @@ public struct Recorder: Sendable {
           .recovered, ref: ref, time: time, state: state,
           reason: "reachable again after: \(state.inaccessibleReason ?? "")", version: nil))
     }
-    if id == current?.id {
+    if id == summary?.id {
       let line = entry(
         .unchanged, snapshot: snapshot, version: id, pages: combinedPages, events: events.isEmpty ? nil : events)
       try commit([line], state: &state, ref: ref, superseded: superseded, describing: current)
@@ -266,7 +273,7 @@ public struct Recorder: Sendable {
       var flap = event(
         .flap, ref: ref, time: time, state: state,
         reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)
-      flap.previousVersion = current?.id
+      flap.previousVersion = state.current
       events.append(flap)
       let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
       try commit([line], state: &state, ref: ref, superseded: superseded, describing: earlier)
@@ -278,8 +285,8 @@ public struct Recorder: Sendable {
       title: extracted.title, extractor: DocumentExtractor.version, rules: fingerprint, pages: combinedPages)
     try store.writeVersion(record, for: ref)
     var change = event(
-      current == nil ? .first : .change, ref: ref, time: time, state: state, reason: nil, version: record)
-    if let previous = current {
+      summary == nil ? .first : .change, ref: ref, time: time, state: state, reason: nil, version: record)
+    if summary != nil, let previous = loadCurrent() {
       change.previousVersion = previous.id
       change.previousDeclaredDate = previous.declaredDate
       let diff = ClauseDiff.compare(old: previous.clauses, new: record.clauses)
@@ -330,11 +337,7 @@ public struct Recorder: Sendable {
   ) throws(StoreIOError) {
     try store.appendTimeline(lines, for: ref)
     for line in lines { state.apply(line) }
-    if let version, version.id == state.current {
-      state.rules = version.rules
-      state.extractor = version.extractor
-      state.rulesOf = version.id
-    }
+    if let version, version.id == state.current { state.currentSummary = VersionSummary(version) }
     try store.writeState(state, for: ref)
     let latest = Set(state.pages.values.compactMap(\.latestSnapshot))
     for hash in superseded where !state.pinned.contains(hash) && !latest.contains(hash) {

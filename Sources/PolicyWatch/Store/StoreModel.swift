@@ -138,14 +138,29 @@ public struct DocumentState: Sendable, Codable {
   /// Set while the document is inaccessible: since when, and why.
   public var inaccessibleSince: Date?
   public var inaccessibleReason: String?
-  /// Fingerprint of the rules and extractor that made the version `rulesOf` (a change triggers a technical
-  /// re-extraction). A copy of that version's fields, so an unchanged fetch need not read the version; trusted
-  /// only while `rulesOf == current`.
-  public var rules: String?
-  public var extractor: Int?
-  public var rulesOf: String?
+  /// What the recorder needs to know of the current version on every fetch, copied from it so that an
+  /// unchanged fetch need not read it. Trusted only while its id is `current`.
+  public var currentSummary: VersionSummary?
   /// Raw snapshots kept forever (they produced a version or show why the document was inaccessible).
   public var pinned: Set<String> = []
+}
+
+/// The fields of a version the recorder consults on every fetch.
+public struct VersionSummary: Sendable, Codable, Equatable {
+  public var id: String
+  /// Fingerprint of the rules and the extractor version that made it (a change triggers a re-extraction).
+  public var rules: String
+  public var extractor: Int
+  public var clauseCount: Int
+  public var language: String?
+
+  init(_ record: VersionRecord) {
+    id = record.id
+    rules = record.rules
+    extractor = record.extractor
+    clauseCount = record.clauses.count
+    language = record.language
+  }
 }
 
 /// The JSON conventions of the store: sorted keys, ISO 8601 dates, no escaped slashes.
