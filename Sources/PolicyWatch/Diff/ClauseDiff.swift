@@ -186,6 +186,12 @@ private struct ClauseDiffer {
   /// Buffers shared by all the word diffs of this comparison.
   var wordScratch = WordDiffScratch()
   var hashScratch: [UInt64] = []
+  // Step 6: heading renames (old key → new key), the sections of each version (built when first needed), and
+  // how many pairings (the first ones) are aligned pairs.
+  var renamedHeadings: [String: String] = [:]
+  var oldSectionSet: Set<[String]>? = nil
+  var newSectionSet: Set<[String]>? = nil
+  var alignedCount = 0
 
   init(old: [Clause], new: [Clause], options: ClauseDiff.Options) {
     self.old = old
@@ -253,8 +259,8 @@ private struct ClauseDiffer {
       previousNew = match.new + 1
     }
 
-    // 6. Sections of aligned clauses (the first `matches.count` pairings).
-    classifySectionChanges(matches)
+    // 6. Sections of aligned clauses (the first `matches.count` pairings), during the output.
+    prepareSectionChanges(alignedCount: matches.count)
     return buildChanges()
   }
 
@@ -476,41 +482,39 @@ private struct ClauseDiffer {
     return key
   }
 
-  mutating func classifySectionChanges(_ matches: [SequenceAlignment.Match]) {
-    var renamed: [String: String] = [:]
-    for pairing in pairings where pairing.kind == .headingRenamed {
-      renamed[old[pairing.olds[0]].key] = new[pairing.news[0]].key
+  /// Step 6 is done while the output is built (`change(for:)`), where the section paths of each aligned pair are
+  /// read anyway, rather than in a pass of its own; this prepares it.
+  mutating func prepareSectionChanges(alignedCount: Int) {
+    self.alignedCount = alignedCount
+    for index in pairings.indices where pairings[index].kind == .headingRenamed {
+      renamedHeadings[old[pairings[index].olds[0]].key] = new[pairings[index].news[0]].key
     }
-    var oldSections: Set<[String]>? = nil
-    var newSections: Set<[String]>? = nil
-    // Step 1 recorded the aligned pairs first and in this order: pairing `index` is `matches[index]`.
-    for index in matches.indices {
-      let i = matches[index].old
-      let j = matches[index].new
-      if old[i].section == new[j].section { continue }
-      let mappedOld = old[i].section.map { heading in
-        let key = sectionKey(heading)
-        return renamed[key] ?? key
-      }
-      let newPath = new[j].section.map { sectionKey($0) }
-      if mappedOld == newPath { continue }
-      // Sections that exist in a version: every heading opens one; the top level always exists.
-      if oldSections == nil {
-        var sections: Set<[String]> = [[]]
-        for clause in old where clause.kind == .heading {
-          sections.insert((clause.section.map { sectionKey($0) } + [clause.key]).map { renamed[$0] ?? $0 })
-        }
-        oldSections = sections
-        sections = [[]]
-        for clause in new where clause.kind == .heading {
-          sections.insert(clause.section.map { sectionKey($0) } + [clause.key])
-        }
-        newSections = sections
-      }
-      if newSections!.contains(mappedOld), oldSections!.contains(newPath) {
-        pairings[index].kind = .moved
-      }
+  }
+
+  /// Whether an aligned pair whose section paths differ went from one section to another that both exist in both
+  /// versions (after heading renames), rather than being under a renamed, added or removed heading.
+  mutating func sectionMoved(_ oldSection: [String], _ newSection: [String]) -> Bool {
+    var mappedOld: [String] = []
+    for heading in oldSection {
+      let key = sectionKey(heading)
+      mappedOld.append(renamedHeadings[key] ?? key)
     }
+    let newPath = newSection.map { sectionKey($0) }
+    if mappedOld == newPath { return false }
+    // Sections that exist in a version: every heading opens one; the top level always exists.
+    if oldSectionSet == nil {
+      var sections: Set<[String]> = [[]]
+      for clause in old where clause.kind == .heading {
+        sections.insert((clause.section.map { sectionKey($0) } + [clause.key]).map { renamedHeadings[$0] ?? $0 })
+      }
+      oldSectionSet = sections
+      sections = [[]]
+      for clause in new where clause.kind == .heading {
+        sections.insert(clause.section.map { sectionKey($0) } + [clause.key])
+      }
+      newSectionSet = sections
+    }
+    return newSectionSet!.contains(mappedOld) && oldSectionSet!.contains(newPath)
   }
 
   // MARK: Output
@@ -566,7 +570,7 @@ private struct ClauseDiffer {
     swap(&olds, &pairings[index].olds)
     swap(&news, &pairings[index].news)
     swap(&computed, &pairings[index].words)
-    let kind = pairings[index].kind
+    var kind = pairings[index].kind
     var words: [WordEdit] = []
     switch kind {
     case .modified, .split, .merged, .headingRenamed:
@@ -581,6 +585,7 @@ private struct ClauseDiffer {
     }
     let oldSection = old[olds[0]].section
     let newSection = new[news[0]].section
+    if index < alignedCount, oldSection != newSection, sectionMoved(oldSection, newSection) { kind = .moved }
     return ClauseChange(
       kind: kind, oldIndices: olds, newIndices: news, oldSection: oldSection, newSection: newSection, words: words,
       similarity: pairings[index].similarity)

@@ -20,7 +20,13 @@ enum SequenceAlignment {
   static func matches(old: [Int], new: [Int], idCount: Int, maxCost: Int = 1_000) -> [Match] {
     var aligner = Aligner(old: old, new: new, idCount: idCount, maxCost: maxCost)
     aligner.run()
-    return aligner.result.sorted { $0.old < $1.old }
+    // Each old position is matched at most once: placing the matches by old position sorts them in O(n).
+    var newByOld = [Int](repeating: -1, count: old.count)
+    for match in aligner.result { newByOld[match.old] = match.new }
+    var sorted: [Match] = []
+    sorted.reserveCapacity(aligner.result.count)
+    for i in old.indices where newByOld[i] >= 0 { sorted.append(Match(old: i, new: newByOld[i])) }
+    return sorted
   }
 
   /// Plain Myers diff of two ranges. Returns nil when the edit distance exceeds `maxD`.

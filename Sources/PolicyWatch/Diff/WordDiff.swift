@@ -228,6 +228,12 @@ public enum WordDiff {
         packed = 0
       }
     }
+    return finishTokenID(hash, packed, length)
+  }
+
+  /// The last step of `tokenID`, shared with the tokenizer, which hashes ASCII tokens while it scans them.
+  @inline(__always)
+  private static func finishTokenID(_ hash: UInt64, _ packed: UInt64, _ length: UInt64) -> Int {
     var z = (hash ^ packed ^ (length << 56)) &* 0xBF58_476D_1CE4_E5B9
     z ^= z >> 31
     z = z &* 0x94D0_49BB_1331_11EB
@@ -268,6 +274,10 @@ public enum WordDiff {
       }
       let start = offset
       var ascii = length == 1
+      // An ASCII token is hashed while it is scanned (exactly as `tokenID` would hash its bytes).
+      var hash: UInt64 = 0
+      var packed = UInt64(byte)
+      var hashed: UInt64 = 1
       offset += length
       if kind == .word || kind == .dot {
         while offset < count {
@@ -275,6 +285,12 @@ public enum WordDiff {
           if byte < 0x80 {
             // The common case, without the decoder.
             guard classes[Int(byte)] == kind else { break }
+            packed = packed << 8 | UInt64(byte)
+            hashed &+= 1
+            if hashed & 7 == 0 {
+              hash = (hash ^ packed) &* 0x9E37_79B9_7F4A_7C15
+              packed = 0
+            }
             offset += 1
             continue
           }
@@ -286,7 +302,7 @@ public enum WordDiff {
       }
       let id: Int
       if ascii {
-        id = tokenID(UnsafeBufferPointer(rebasing: bytes[start..<offset]))
+        id = finishTokenID(hash, packed, hashed)
       } else {
         var key = TextNormalization.key(
           String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
