@@ -213,28 +213,34 @@ public enum WordDiff {
     return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
   }
 
-  /// A token's identity: a 64-bit hash of its normalised form's bytes, packed 8 bytes per multiply and finished
-  /// with a full-avalanche mix. Used directly as the id: with a few hundred tokens per clause a collision is
+  /// A token's identity: a 64-bit hash of the bytes `start..<end` of its normalised form, read 8 bytes at a time
+  /// (little-endian words, the last one zero-padded: one unaligned load and a mask when the buffer extends 8 bytes
+  /// past it, else assembled byte by byte to the same value), one multiply per word and a full-avalanche finish
+  /// that also mixes in the length. Used directly as the id: with a few hundred tokens per clause a collision is
   /// vanishingly unlikely, and it saves interning every token.
-  private static func tokenID(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+  @inline(__always)
+  private static func tokenID(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    let raw = UnsafeRawBufferPointer(bytes)
     var hash: UInt64 = 0
-    var packed: UInt64 = 0
-    var length: UInt64 = 0
-    for byte in bytes {
-      packed = packed << 8 | UInt64(byte)
-      length &+= 1
-      if length & 7 == 0 {
-        hash = (hash ^ packed) &* 0x9E37_79B9_7F4A_7C15
-        packed = 0
+    var offset = start
+    while offset + 8 <= end {
+      hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+      offset += 8
+    }
+    var tail: UInt64 = 0
+    if offset < end {
+      if offset + 8 <= raw.count {
+        tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        tail &= ~0 >> (64 - 8 * UInt64(end - offset))
+      } else {
+        var shift: UInt64 = 0
+        for k in offset..<end {
+          tail |= UInt64(raw[k]) << shift
+          shift += 8
+        }
       }
     }
-    return finishTokenID(hash, packed, length)
-  }
-
-  /// The last step of `tokenID`, shared with the tokenizer, which hashes ASCII tokens while it scans them.
-  @inline(__always)
-  private static func finishTokenID(_ hash: UInt64, _ packed: UInt64, _ length: UInt64) -> Int {
-    var z = (hash ^ packed ^ (length << 56)) &* 0xBF58_476D_1CE4_E5B9
+    var z = (hash ^ tail ^ (UInt64(end - start) << 56)) &* 0xBF58_476D_1CE4_E5B9
     z ^= z >> 31
     z = z &* 0x94D0_49BB_1331_11EB
     return Int(truncatingIfNeeded: z ^ (z >> 29))
@@ -274,10 +280,6 @@ public enum WordDiff {
       }
       let start = offset
       var ascii = length == 1
-      // An ASCII token is hashed while it is scanned (exactly as `tokenID` would hash its bytes).
-      var hash: UInt64 = 0
-      var packed = UInt64(byte)
-      var hashed: UInt64 = 1
       offset += length
       if kind == .word || kind == .dot {
         while offset < count {
@@ -285,12 +287,6 @@ public enum WordDiff {
           if byte < 0x80 {
             // The common case, without the decoder.
             guard classes[Int(byte)] == kind else { break }
-            packed = packed << 8 | UInt64(byte)
-            hashed &+= 1
-            if hashed & 7 == 0 {
-              hash = (hash ^ packed) &* 0x9E37_79B9_7F4A_7C15
-              packed = 0
-            }
             offset += 1
             continue
           }
@@ -302,11 +298,11 @@ public enum WordDiff {
       }
       let id: Int
       if ascii {
-        id = finishTokenID(hash, packed, hashed)
+        id = tokenID(bytes, start, offset)
       } else {
         var key = TextNormalization.key(
           String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
-        id = key.withUTF8 { tokenID($0) }
+        id = key.withUTF8 { tokenID($0, 0, $0.count) }
       }
       let spaceBefore = tokenCount == 0 ? start : spaceStart  // leading whitespace of the text is dropped
       tokens[tokenCount] = Token(spaceStart: spaceBefore, start: start, end: offset)
