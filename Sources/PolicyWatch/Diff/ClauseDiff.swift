@@ -596,7 +596,8 @@ private struct ClauseDiffer {
 ///
 /// Open addressing on a fast 64-bit hash of the key's bytes (linear probing, load ≤ 1/2); a slot is taken only
 /// when the stored hash is equal and the strings are equal, so a collision can never make two different keys
-/// one id.
+/// one id. The table does not grow: `capacity` must bound the number of distinct keys (the differ passes the
+/// number of clauses of both versions).
 struct KeyInterner {
   var slots: [Int32]  // id, or -1 when empty
   var mask: Int
