@@ -84,8 +84,32 @@ func runDiffBenchmark(_ arguments: [String]) async {
     print(
       "  unchanged \(counts.unchanged) modified \(counts.modified) added \(counts.added) removed \(counts.removed) "
         + "moved \(counts.moved) split \(counts.split) merged \(counts.merged) "
-        + "headingRenamed \(counts.headingRenamed); word diffs \(wordDiffs)")
+        + "headingRenamed \(counts.headingRenamed); word diffs \(wordDiffs); digest \(diffDigest(diff))")
   }
+}
+
+/// A 64-bit FNV-1a digest of every field of every change (similarities by their bit patterns), printed so that two
+/// builds can be checked to give exactly the same diff.
+func diffDigest(_ diff: ClauseDiff) -> String {
+  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  func mix(_ text: String) {
+    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01b3
+  }
+  for change in diff.changes {
+    mix(change.kind.rawValue)
+    mix(change.oldIndices.map(String.init).joined(separator: ","))
+    mix(change.newIndices.map(String.init).joined(separator: ","))
+    change.oldSection.forEach(mix)
+    mix("|")
+    change.newSection.forEach(mix)
+    mix(String(change.similarity.bitPattern))
+    for edit in change.words {
+      mix(edit.kind.rawValue)
+      mix(edit.text)
+    }
+  }
+  return String(hash, radix: 16)
 }
 
 /// CPU time of the calling thread, in milliseconds: less sensitive than wall time to other processes on the machine.

@@ -157,12 +157,20 @@ private struct Pairing {
   var words: [WordEdit]? = nil
 }
 
+/// A possible pairing; its one or two old and new clauses are stored inline (the second is -1 when absent), so
+/// that collecting and sorting thousands of candidates allocates nothing per candidate.
 private struct Candidate {
   var score: Double
   var similarity: Double
   var kind: ClauseChangeKind
-  var olds: [Int]
-  var news: [Int]
+  var old0: Int
+  var old1 = -1
+  var new0: Int
+  var new1 = -1
+
+  var size: Int { 2 + (old1 >= 0 ? 1 : 0) + (new1 >= 0 ? 1 : 0) }
+  var olds: [Int] { old1 >= 0 ? [old0, old1] : [old0] }
+  var news: [Int] { new1 >= 0 ? [new0, new1] : [new0] }
 }
 
 private struct ClauseDiffer {
@@ -175,6 +183,15 @@ private struct ClauseDiffer {
   var oldFingerprints: [WordFingerprint?]
   var newFingerprints: [WordFingerprint?]
   var sectionKeys: [String: String] = [:]
+  /// Buffers shared by all the word diffs of this comparison.
+  var wordScratch = WordDiffScratch()
+  var hashScratch: [UInt64] = []
+  // Step 6: heading renames (old key → new key), the sections of each version (built when first needed), and
+  // how many pairings (the first ones) are aligned pairs.
+  var renamedHeadings: [String: String] = [:]
+  var oldSectionSet: Set<[String]>? = nil
+  var newSectionSet: Set<[String]>? = nil
+  var alignedCount = 0
 
   init(old: [Clause], new: [Clause], options: ClauseDiff.Options) {
     self.old = old
@@ -182,8 +199,9 @@ private struct ClauseDiffer {
     self.options = options
     oldPairing = [Int](repeating: -1, count: old.count)
     newPairing = [Int](repeating: -1, count: new.count)
-    oldFingerprints = [WordFingerprint?](repeating: nil, count: old.count)
-    newFingerprints = [WordFingerprint?](repeating: nil, count: new.count)
+    // Filled on first use: a diff whose gaps are all single rewritten clauses never needs fingerprints.
+    oldFingerprints = []
+    newFingerprints = []
   }
 
   mutating func run() -> [ClauseChange] {
@@ -205,12 +223,21 @@ private struct ClauseDiffer {
 
     // 2. Moves: equal keys among the unaligned clauses, first come first paired.
     if matches.count < max(old.count, new.count) {
-      // Stacks built from the end, so popping gives the earliest old clause with that key.
-      var pending: [Int: [Int]] = [:]
-      for i in old.indices.reversed() where oldPairing[i] < 0 { pending[oldIds[i], default: []].append(i) }
-      if !pending.isEmpty {
+      // Per key, a linked list of the unaligned old clauses in increasing order (built from the end), so taking
+      // the head gives the earliest old clause with that key. Indexed by key id: no hashing.
+      var head = [Int32](repeating: -1, count: idCount)
+      var next = [Int32](repeating: -1, count: old.count)
+      var any = false
+      for i in old.indices.reversed() where oldPairing[i] < 0 {
+        next[i] = head[oldIds[i]]
+        head[oldIds[i]] = Int32(i)
+        any = true
+      }
+      if any {
         for j in new.indices where newPairing[j] < 0 {
-          guard let i = pending[newIds[j]]?.popLast() else { continue }
+          let i = Int(head[newIds[j]])
+          guard i >= 0 else { continue }
+          head[newIds[j]] = next[i]
           record(Pairing(kind: .moved, olds: [i], news: [j], similarity: 1))
         }
       }
@@ -232,8 +259,8 @@ private struct ClauseDiffer {
       previousNew = match.new + 1
     }
 
-    // 6. Sections of aligned clauses.
-    classifySectionChanges()
+    // 6. Sections of aligned clauses (the first `matches.count` pairings), during the output.
+    prepareSectionChanges(alignedCount: matches.count)
     return buildChanges()
   }
 
@@ -245,15 +272,17 @@ private struct ClauseDiffer {
   }
 
   mutating func oldFingerprint(_ i: Int) -> WordFingerprint {
+    if oldFingerprints.isEmpty { oldFingerprints = [WordFingerprint?](repeating: nil, count: old.count) }
     if let fingerprint = oldFingerprints[i] { return fingerprint }
-    let fingerprint = WordFingerprint(old[i].key)
+    let fingerprint = WordFingerprint(old[i].key, scratch: &hashScratch)
     oldFingerprints[i] = fingerprint
     return fingerprint
   }
 
   mutating func newFingerprint(_ j: Int) -> WordFingerprint {
+    if newFingerprints.isEmpty { newFingerprints = [WordFingerprint?](repeating: nil, count: new.count) }
     if let fingerprint = newFingerprints[j] { return fingerprint }
-    let fingerprint = WordFingerprint(new[j].key)
+    let fingerprint = WordFingerprint(new[j].key, scratch: &hashScratch)
     newFingerprints[j] = fingerprint
     return fingerprint
   }
@@ -264,7 +293,7 @@ private struct ClauseDiffer {
     // Fast path for the commonest gap, one clause rewritten in place: the word diff is needed anyway if they pair,
     // so it is computed first and its share of kept tokens serves as the similarity (no fingerprints).
     if removed.count == 1, added.count == 1, old[removed[0]].kind != .heading, new[added[0]].kind != .heading {
-      let diff = WordDiff.diffWithCounts(old[removed[0]].text, new[added[0]].text)
+      let diff = WordDiff.diffWithCounts(old[removed[0]].text, new[added[0]].text, scratch: &wordScratch)
       let total = diff.oldCount + diff.newCount
       let similarity = total == 0 ? 0 : Double(2 * diff.equal) / Double(total)
       if similarity >= options.modifiedThreshold {
@@ -305,7 +334,7 @@ private struct ClauseDiffer {
         candidates.append(
           Candidate(
             score: similarity + (sameContentBelow ? 1 : 0), similarity: similarity, kind: .headingRenamed,
-            olds: [i], news: [j]))
+            old0: i, new0: j))
       }
     }
     accept(candidates)
@@ -315,17 +344,7 @@ private struct ClauseDiffer {
     let removedPrints = removed.map { oldFingerprint($0) }
     let addedPrints = added.map { newFingerprint($0) }
     let exhaustive = removed.count * added.count <= options.exhaustiveLimit
-    var postings: [UInt64: [Int32]] = [:]
-    if !exhaustive {
-      postings.reserveCapacity(added.count * 8)
-      for (q, fingerprint) in addedPrints.enumerated() {
-        var previous: UInt64? = nil
-        for hash in fingerprint.sample(options.sampleSize) where hash != previous {
-          postings[hash, default: []].append(Int32(q))
-          previous = hash
-        }
-      }
-    }
+    let postings = exhaustive ? nil : SampleIndex(samples: addedPrints.map { $0.sample(options.sampleSize) })
     var candidates: [Candidate] = []
     var ranks: [Int] = []
     for (p, i) in removed.enumerated() {
@@ -356,20 +375,21 @@ private struct ClauseDiffer {
           best = max(best, similarity)
           if similarity >= options.modifiedThreshold {
             candidates.append(
-              Candidate(score: similarity, similarity: similarity, kind: .modified, olds: [i], news: [j]))
+              Candidate(score: similarity, similarity: similarity, kind: .modified, old0: i, new0: j))
           }
           // Split: this new clause and the next one (adjacent in the new document) both come from `i`.
           if q + 1 < added.count, added[q + 1] == j + 1, a.count > 0, Double(common) >= 0.5 * Double(a.count) {
             let b = addedPrints[q + 1]
             if let score = joinedScore(whole: r, first: a, second: b, firstSimilarity: similarity) {
-              candidates.append(Candidate(score: score, similarity: score, kind: .split, olds: [i], news: [j, j + 1]))
+              candidates.append(Candidate(score: score, similarity: score, kind: .split, old0: i, new0: j, new1: j + 1))
             }
           }
           // Merged: this old clause and the next one (adjacent in the old document) became `j`.
           if p + 1 < removed.count, removed[p + 1] == i + 1, r.count > 0, Double(common) >= 0.5 * Double(r.count) {
             let b = removedPrints[p + 1]
             if let score = joinedScore(whole: a, first: r, second: b, firstSimilarity: similarity) {
-              candidates.append(Candidate(score: score, similarity: score, kind: .merged, olds: [i, i + 1], news: [j]))
+              candidates.append(
+                Candidate(score: score, similarity: score, kind: .merged, old0: i, old1: i + 1, new0: j))
             }
           }
         }
@@ -377,7 +397,7 @@ private struct ClauseDiffer {
         guard !exhaustive, evaluated == 0, best < options.modifiedThreshold + 0.1 else { break }
         evaluated = ranks.count
         let center = p * added.count / removed.count
-        rareWordCandidates(r, center: center, postings: postings, into: &ranks)
+        rareWordCandidates(r, center: center, postings: postings!, into: &ranks)
         if ranks.count == evaluated { break }
       }
     }
@@ -404,13 +424,13 @@ private struct ClauseDiffer {
 
   /// Adds the ranks of new clauses sharing the rarest words of `fingerprint`, nearest to `center` first.
   func rareWordCandidates(
-    _ fingerprint: WordFingerprint, center: Int, postings: [UInt64: [Int32]], into ranks: inout [Int]
+    _ fingerprint: WordFingerprint, center: Int, postings: SampleIndex, into ranks: inout [Int]
   ) {
-    var rarest: [(count: Int, list: [Int32])] = []
+    var rarest: [(count: Int, list: Range<Int>)] = []
     var previous: UInt64? = nil
     for hash in fingerprint.sample(options.sampleSize) where hash != previous {
       previous = hash
-      guard let list = postings[hash] else { continue }
+      guard let list = postings.list(hash) else { continue }
       if rarest.count < options.rareWords {
         rarest.append((list.count, list))
       } else if let worst = rarest.indices.max(by: { rarest[$0].count < rarest[$1].count }),
@@ -419,17 +439,18 @@ private struct ClauseDiffer {
         rarest[worst] = (list.count, list)
       }
     }
+    let all = postings.ranks
     for (_, list) in rarest {
       // Postings are in rank order: binary search the center, then take the nearest on both sides.
-      var low = 0
-      var high = list.count
+      var low = list.lowerBound
+      var high = list.upperBound
       while low < high {
         let mid = (low + high) / 2
-        if Int(list[mid]) < center { low = mid + 1 } else { high = mid }
+        if Int(all[mid]) < center { low = mid + 1 } else { high = mid }
       }
       let half = options.postingsPerWord / 2
-      for k in max(0, low - half)..<min(list.count, low + half) where !ranks.contains(Int(list[k])) {
-        ranks.append(Int(list[k]))
+      for k in max(list.lowerBound, low - half)..<min(list.upperBound, low + half) where !ranks.contains(Int(all[k])) {
+        ranks.append(Int(all[k]))
       }
     }
   }
@@ -438,12 +459,13 @@ private struct ClauseDiffer {
   mutating func accept(_ candidates: [Candidate]) {
     let ordered = candidates.sorted { a, b in
       if a.score != b.score { return a.score > b.score }
-      if a.olds[0] != b.olds[0] { return a.olds[0] < b.olds[0] }
-      if a.news[0] != b.news[0] { return a.news[0] < b.news[0] }
-      return a.olds.count + a.news.count < b.olds.count + b.news.count
+      if a.old0 != b.old0 { return a.old0 < b.old0 }
+      if a.new0 != b.new0 { return a.new0 < b.new0 }
+      return a.size < b.size
     }
     for candidate in ordered {
-      guard candidate.olds.allSatisfy({ oldPairing[$0] < 0 }), candidate.news.allSatisfy({ newPairing[$0] < 0 })
+      guard oldPairing[candidate.old0] < 0, candidate.old1 < 0 || oldPairing[candidate.old1] < 0,
+        newPairing[candidate.new0] < 0, candidate.new1 < 0 || newPairing[candidate.new1] < 0
       else { continue }
       record(
         Pairing(
@@ -460,145 +482,184 @@ private struct ClauseDiffer {
     return key
   }
 
-  mutating func classifySectionChanges() {
-    var renamed: [String: String] = [:]
-    for pairing in pairings where pairing.kind == .headingRenamed {
-      renamed[old[pairing.olds[0]].key] = new[pairing.news[0]].key
+  /// Step 6 is done while the output is built (`change(for:)`), where the section paths of each aligned pair are
+  /// read anyway, rather than in a pass of its own; this prepares it.
+  mutating func prepareSectionChanges(alignedCount: Int) {
+    self.alignedCount = alignedCount
+    for index in pairings.indices where pairings[index].kind == .headingRenamed {
+      renamedHeadings[old[pairings[index].olds[0]].key] = new[pairings[index].news[0]].key
     }
-    var oldSections: Set<[String]>? = nil
-    var newSections: Set<[String]>? = nil
-    for index in pairings.indices where pairings[index].inSequence {
-      let i = pairings[index].olds[0]
-      let j = pairings[index].news[0]
-      if old[i].section == new[j].section { continue }
-      let mappedOld = old[i].section.map { heading in
-        let key = sectionKey(heading)
-        return renamed[key] ?? key
-      }
-      let newPath = new[j].section.map { sectionKey($0) }
-      if mappedOld == newPath { continue }
-      // Sections that exist in a version: every heading opens one; the top level always exists.
-      if oldSections == nil {
-        var sections: Set<[String]> = [[]]
-        for clause in old where clause.kind == .heading {
-          sections.insert((clause.section.map { sectionKey($0) } + [clause.key]).map { renamed[$0] ?? $0 })
-        }
-        oldSections = sections
-        sections = [[]]
-        for clause in new where clause.kind == .heading {
-          sections.insert(clause.section.map { sectionKey($0) } + [clause.key])
-        }
-        newSections = sections
-      }
-      if newSections!.contains(mappedOld), oldSections!.contains(newPath) {
-        pairings[index].kind = .moved
-      }
+  }
+
+  /// Whether an aligned pair whose section paths differ went from one section to another that both exist in both
+  /// versions (after heading renames), rather than being under a renamed, added or removed heading.
+  mutating func sectionMoved(_ oldSection: [String], _ newSection: [String]) -> Bool {
+    var mappedOld: [String] = []
+    for heading in oldSection {
+      let key = sectionKey(heading)
+      mappedOld.append(renamedHeadings[key] ?? key)
     }
+    let newPath = newSection.map { sectionKey($0) }
+    if mappedOld == newPath { return false }
+    // Sections that exist in a version: every heading opens one; the top level always exists.
+    if oldSectionSet == nil {
+      var sections: Set<[String]> = [[]]
+      for clause in old where clause.kind == .heading {
+        sections.insert((clause.section.map { sectionKey($0) } + [clause.key]).map { renamedHeadings[$0] ?? $0 })
+      }
+      oldSectionSet = sections
+      sections = [[]]
+      for clause in new where clause.kind == .heading {
+        sections.insert(clause.section.map { sectionKey($0) } + [clause.key])
+      }
+      newSectionSet = sections
+    }
+    return newSectionSet!.contains(mappedOld) && oldSectionSet!.contains(newPath)
   }
 
   // MARK: Output
 
-  func buildChanges() -> [ClauseChange] {
+  mutating func buildChanges() -> [ClauseChange] {
     // Order: every change with new clauses sits at its first new index; a removed clause sits right after the
     // change of the nearest preceding old clause that was aligned or paired in its gap (moves do not count).
-    // Linear: removed clauses are bucketed by the new index they follow.
-    var removedAfter = [[Int]](repeating: [], count: new.count + 1)  // bucket p + 1 follows new index p
+    // Linear: the new index a removed clause follows never decreases along the old list, so the removed clauses
+    // are listed in old order with that index and consumed with one cursor.
+    var removedClauses: [(after: Int, old: Int)] = []
     var lastNew = -1
     for i in old.indices {
       let index = oldPairing[i]
       if index < 0 {
-        removedAfter[lastNew + 1].append(i)
+        removedClauses.append((lastNew, i))
       } else if pairings[index].kind != .moved || pairings[index].inSequence {
-        lastNew = max(lastNew, pairings[index].news.last!)
+        lastNew = max(lastNew, pairings[index].news[pairings[index].news.count - 1])
       }
     }
     var changes: [ClauseChange] = []
-    changes.reserveCapacity(max(old.count, new.count) + 16)
-    func appendRemoved(after position: Int) {
-      for i in removedAfter[position + 1] {
+    changes.reserveCapacity(max(old.count, new.count) + removedClauses.count)
+    var cursor = 0
+    for j in -1..<new.count {
+      if j >= 0 {
+        let index = newPairing[j]
+        if index < 0 {
+          changes.append(
+            ClauseChange(
+              kind: .added, oldIndices: [], newIndices: [j], oldSection: [], newSection: new[j].section,
+              similarity: 0))
+        } else if !pairings[index].news.isEmpty {  // not yet output (its first new index is j)
+          changes.append(change(for: index))
+        }
+      }
+      while cursor < removedClauses.count, removedClauses[cursor].after == j {
+        let i = removedClauses[cursor].old
         changes.append(
           ClauseChange(
             kind: .removed, oldIndices: [i], newIndices: [], oldSection: old[i].section, newSection: [],
             similarity: 0))
+        cursor += 1
       }
-    }
-    appendRemoved(after: -1)
-    for j in new.indices {
-      let index = newPairing[j]
-      if index < 0 {
-        changes.append(
-          ClauseChange(
-            kind: .added, oldIndices: [], newIndices: [j], oldSection: [], newSection: new[j].section, similarity: 0)
-        )
-      } else if pairings[index].news[0] == j {
-        changes.append(change(for: pairings[index]))
-      }
-      appendRemoved(after: j)
     }
     return changes
   }
 
-  func change(for pairing: Pairing) -> ClauseChange {
+  /// The change of a pairing. The pairing's arrays are moved into it (the pairing is left with empty ones, which
+  /// also marks it as output): no copies, no retain/release per change.
+  mutating func change(for index: Int) -> ClauseChange {
+    var olds: [Int] = []
+    var news: [Int] = []
+    var computed: [WordEdit]? = nil
+    swap(&olds, &pairings[index].olds)
+    swap(&news, &pairings[index].news)
+    swap(&computed, &pairings[index].words)
+    var kind = pairings[index].kind
     var words: [WordEdit] = []
-    switch pairing.kind {
+    switch kind {
     case .modified, .split, .merged, .headingRenamed:
-      if let computed = pairing.words {
+      if let computed {
         words = computed
         break
       }
-      let oldText =
-        pairing.olds.count == 1 ? old[pairing.olds[0]].text : pairing.olds.map { old[$0].text }.joined(separator: "\n")
-      let newText =
-        pairing.news.count == 1 ? new[pairing.news[0]].text : pairing.news.map { new[$0].text }.joined(separator: "\n")
-      words = WordDiff.diff(oldText, newText)
+      let oldText = olds.count == 1 ? old[olds[0]].text : olds.map { old[$0].text }.joined(separator: "\n")
+      let newText = news.count == 1 ? new[news[0]].text : news.map { new[$0].text }.joined(separator: "\n")
+      words = WordDiff.diffWithCounts(oldText, newText, scratch: &wordScratch).edits
     default: break
     }
+    let oldSection = old[olds[0]].section
+    let newSection = new[news[0]].section
+    if index < alignedCount, oldSection != newSection, sectionMoved(oldSection, newSection) { kind = .moved }
     return ClauseChange(
-      kind: pairing.kind, oldIndices: pairing.olds, newIndices: pairing.news, oldSection: old[pairing.olds[0]].section,
-      newSection: new[pairing.news[0]].section, words: words, similarity: pairing.similarity)
+      kind: kind, oldIndices: olds, newIndices: news, oldSection: oldSection, newSection: newSection, words: words,
+      similarity: pairings[index].similarity)
   }
 }
 
-/// Interns comparison keys as dense ids.
-private struct KeyInterner {
-  /// Hash → first id with that hash; further keys with the same hash (collisions) chain through `next`.
-  var firstByHash: [UInt64: Int] = [:]
+/// Interns comparison keys as dense ids (in order of first appearance).
+///
+/// Open addressing on a fast 64-bit hash of the key's bytes (linear probing, load ≤ 1/2); a slot is taken only
+/// when the stored hash is equal and the strings are equal, so a collision can never make two different keys
+/// one id. The table does not grow: `capacity` must bound the number of distinct keys (the differ passes the
+/// number of clauses of both versions).
+struct KeyInterner {
+  var slots: [Int32]  // id, or -1 when empty
+  var mask: Int
+  var hashes: [UInt64] = []
   var keys: [String] = []
-  var next: [Int] = []
   var count: Int { keys.count }
 
   init(capacity: Int) {
-    firstByHash.reserveCapacity(capacity)
+    var size = 16
+    while size < 2 * capacity { size <<= 1 }
+    slots = [Int32](repeating: -1, count: size)
+    mask = size - 1
+    hashes.reserveCapacity(capacity)
     keys.reserveCapacity(capacity)
-    next.reserveCapacity(capacity)
   }
 
   mutating func id(_ key: String) -> Int {
     let hash = Self.hash(key)
-    var candidate = firstByHash[hash] ?? -1
-    var last = -1
-    while candidate >= 0 {
-      if keys[candidate] == key { return candidate }
-      last = candidate
-      candidate = next[candidate]
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let candidate = Int(slots[slot])
+      if candidate < 0 { break }
+      if hashes[candidate] == hash, keys[candidate] == key { return candidate }
+      slot = (slot + 1) & mask
     }
     let id = keys.count
     keys.append(key)
-    next.append(-1)
-    if last >= 0 { next[last] = id } else { firstByHash[hash] = id }
+    hashes.append(hash)
+    slots[slot] = Int32(id)
     return id
   }
 
-  /// A multiply-mix hash over 8 bytes at a time (the keys are long; byte-at-a-time hashing dominated).
+  /// A multiply-mix hash over the key's bytes: four independent 8-byte lanes per 32-byte block (so the multiplies
+  /// overlap; the keys are long and byte-at-a-time hashing dominated), then 8 bytes at a time, then the tail.
   static func hash(_ key: String) -> UInt64 {
     var key = key
     return key.withUTF8 { buffer -> UInt64 in
       let raw = UnsafeRawBufferPointer(buffer)
-      var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+      let k1: UInt64 = 0xBF58_476D_1CE4_E5B9
+      let k2: UInt64 = 0x94D0_49BB_1331_11EB
+      var lane0: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+      var lane1: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+      var lane2: UInt64 = 0x1656_67B1_9E37_79F9
+      var lane3: UInt64 = 0x27D4_EB2F_1656_67C5
       var offset = 0
+      while offset + 32 <= raw.count {
+        lane0 = (lane0 ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* k1
+        lane1 = (lane1 ^ raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) &* k1
+        lane2 = (lane2 ^ raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)) &* k1
+        lane3 = (lane3 ^ raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)) &* k1
+        lane0 ^= lane0 >> 29
+        lane1 ^= lane1 >> 29
+        lane2 ^= lane2 >> 29
+        lane3 ^= lane3 >> 29
+        offset += 32
+      }
+      var hash = lane0
+      hash = (hash ^ lane1) &* k2
+      hash = (hash ^ (hash >> 31) ^ lane2) &* k2
+      hash = (hash ^ (hash >> 31) ^ lane3) &* k2
       while offset + 8 <= raw.count {
-        let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* k1
         hash ^= hash >> 29
         offset += 8
       }
@@ -609,8 +670,9 @@ private struct KeyInterner {
         shift += 8
         offset += 1
       }
-      hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+      hash = (hash ^ tail) &* k2
       return hash ^ (hash >> 31)
     }
   }
+
 }

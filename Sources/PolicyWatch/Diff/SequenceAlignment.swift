@@ -20,82 +20,114 @@ enum SequenceAlignment {
   static func matches(old: [Int], new: [Int], idCount: Int, maxCost: Int = 1_000) -> [Match] {
     var aligner = Aligner(old: old, new: new, idCount: idCount, maxCost: maxCost)
     aligner.run()
-    return aligner.result.sorted { $0.old < $1.old }
+    // Each old position is matched at most once: placing the matches by old position sorts them in O(n).
+    var newByOld = [Int](repeating: -1, count: old.count)
+    for match in aligner.result { newByOld[match.old] = match.new }
+    var sorted: [Match] = []
+    sorted.reserveCapacity(aligner.result.count)
+    for i in old.indices where newByOld[i] >= 0 { sorted.append(Match(old: i, new: newByOld[i])) }
+    return sorted
   }
 
-  /// Plain Myers diff (used for word tokens, where sequences are short). Returns nil when the edit distance
-  /// exceeds `maxD`.
+  /// Plain Myers diff of two ranges. Returns nil when the edit distance exceeds `maxD`.
   static func myers(
     _ old: [Int], _ oldRange: Range<Int>, _ new: [Int], _ newRange: Range<Int>, maxD: Int
   ) -> [Match]? {
-    let n = oldRange.count
-    let m = newRange.count
-    if n == 0 || m == 0 { return [] }
-    let limit = min(n + m, maxD)
-    let offset = limit + 1
-    var v = [Int](repeating: 0, count: 2 * limit + 3)
-    // The V slices of every step in one flat array: step d's slice (diagonals -d…d) starts at d².
+    var v: [Int] = []
     var trace: [Int] = []
-    trace.reserveCapacity(min((limit + 1) * (limit + 1), 4_096))
-    var found = false
-    var finalD = 0
-    outer: for d in 0...limit {
-      // Keep the part of V this step can read: diagonals -d…d (stored at offset-d…offset+d).
-      trace.append(contentsOf: v[(offset - d)...(offset + d)])
-      var k = -d
-      while k <= d {
-        var x: Int
-        if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
-          x = v[offset + k + 1]
-        } else {
-          x = v[offset + k - 1] + 1
-        }
-        var y = x - k
-        while x < n, y < m, old[oldRange.lowerBound + x] == new[newRange.lowerBound + y] {
-          x += 1
-          y += 1
-        }
-        v[offset + k] = x
-        if x >= n, y >= m {
-          found = true
-          finalD = d
-          break outer
-        }
-        k += 2
+    var matches: [Match] = []
+    let found = old.withUnsafeBufferPointer { oldBuffer in
+      new.withUnsafeBufferPointer { newBuffer in
+        myers(
+          UnsafeBufferPointer(rebasing: oldBuffer[oldRange]), UnsafeBufferPointer(rebasing: newBuffer[newRange]),
+          maxD: maxD, v: &v, trace: &trace, matches: &matches)
       }
     }
     guard found else { return nil }
-    // Backtrack through the saved V slices.
-    var matches: [Match] = []
-    var x = n
-    var y = m
-    var d = finalD
-    while d >= 0 {
-      let base = d * d + d
-      func at(_ k: Int) -> Int { trace[base + k] }
-      let k = x - y
-      var prevK: Int
-      if d == 0 {
-        prevK = 0
-      } else if k == -d || (k != d && at(k - 1) < at(k + 1)) {
-        prevK = k + 1
-      } else {
-        prevK = k - 1
-      }
-      let prevX = d == 0 ? 0 : at(prevK)
-      let prevY = prevX - prevK
-      while x > prevX, y > prevY {
-        x -= 1
-        y -= 1
-        matches.append(Match(old: oldRange.lowerBound + x, new: newRange.lowerBound + y))
-      }
-      if d == 0 { break }
-      x = prevX
-      y = prevY
-      d -= 1
+    for index in matches.indices {
+      matches[index].old += oldRange.lowerBound
+      matches[index].new += newRange.lowerBound
     }
-    matches.reverse()
     return matches
+  }
+
+  /// Myers' greedy O((N+M)·D) diff (used for word tokens, where sequences are short), with caller-owned buffers
+  /// so that many small diffs allocate nothing: `v` and `trace` are scratch, the matched positions (relative to
+  /// the buffers) are appended to `matches` in increasing order. Returns false, appending nothing, when the edit
+  /// distance exceeds `maxD`.
+  static func myers(
+    _ old: UnsafeBufferPointer<Int>, _ new: UnsafeBufferPointer<Int>, maxD: Int, v: inout [Int], trace: inout [Int],
+    matches: inout [Match]
+  ) -> Bool {
+    let n = old.count
+    let m = new.count
+    if n == 0 || m == 0 { return true }
+    let limit = min(n + m, maxD)
+    let offset = limit + 1
+    v.removeAll(keepingCapacity: true)
+    v.append(contentsOf: repeatElement(0, count: 2 * limit + 3))
+    // The V slices of every step in one flat array: step d's slice (diagonals -d…d) starts at d².
+    trace.removeAll(keepingCapacity: true)
+    var finalD = -1
+    v.withUnsafeMutableBufferPointer { v in
+      outer: for d in 0...limit {
+        // Keep the part of V this step can read: diagonals -d…d (stored at offset-d…offset+d).
+        trace.append(contentsOf: UnsafeBufferPointer(rebasing: v[(offset - d)...(offset + d)]))
+        var k = -d
+        while k <= d {
+          var x: Int
+          if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
+            x = v[offset + k + 1]
+          } else {
+            x = v[offset + k - 1] + 1
+          }
+          var y = x - k
+          while x < n, y < m, old[x] == new[y] {
+            x += 1
+            y += 1
+          }
+          v[offset + k] = x
+          if x >= n, y >= m {
+            finalD = d
+            break outer
+          }
+          k += 2
+        }
+      }
+    }
+    guard finalD >= 0 else { return false }
+    // Backtrack through the saved V slices.
+    let first = matches.count
+    trace.withUnsafeBufferPointer { trace in
+      var x = n
+      var y = m
+      var d = finalD
+      while d >= 0 {
+        let base = d * d + d
+        let k = x - y
+        var prevK: Int
+        if d == 0 {
+          prevK = 0
+        } else if k == -d || (k != d && trace[base + k - 1] < trace[base + k + 1]) {
+          prevK = k + 1
+        } else {
+          prevK = k - 1
+        }
+        let prevX = d == 0 ? 0 : trace[base + prevK]
+        let prevY = prevX - prevK
+        while x > prevX, y > prevY {
+          x -= 1
+          y -= 1
+          matches.append(Match(old: x, new: y))
+        }
+        if d == 0 { break }
+        x = prevX
+        y = prevY
+        d -= 1
+      }
+    }
+    matches[first...].reverse()
+    return true
   }
 }
 

@@ -22,20 +22,31 @@ struct WordFingerprint: Sendable {
   }
 
   private mutating func computeSignature() {
-    var signature = SIMD4<UInt64>.zero
-    var previous: UInt64? = nil
+    // Four plain words rather than SIMD lanes chosen by a variable index (which goes through memory).
+    var s0: UInt64 = 0
+    var s1: UInt64 = 0
+    var s2: UInt64 = 0
+    var s3: UInt64 = 0
     var repeats = 0
-    for hash in hashes {
-      if hash == previous {
-        repeats += 1
-        continue
+    hashes.withUnsafeBufferPointer { hashes in
+      var previous: UInt64? = nil
+      for hash in hashes {
+        if hash == previous {
+          repeats += 1
+          continue
+        }
+        previous = hash
+        // The top bits choose the bit (the low bits already ordered the sort; any bits would do).
+        let bit: UInt64 = 1 << ((hash >> 56) & 63)
+        switch hash >> 62 {
+        case 0: s0 |= bit
+        case 1: s1 |= bit
+        case 2: s2 |= bit
+        default: s3 |= bit
+        }
       }
-      previous = hash
-      // The top bits choose the bit (the low bits already ordered the sort; any bits would do).
-      let bit = Int(hash >> 56)
-      signature[bit >> 6] |= 1 << UInt64(bit & 63)
     }
-    self.signature = signature
+    self.signature = SIMD4(s0, s1, s2, s3)
     self.repeats = repeats
   }
 
@@ -51,47 +62,85 @@ struct WordFingerprint: Sendable {
   }
 
   init(_ key: String) {
-    var hashes: [UInt64] = []
+    var scratch: [UInt64] = []
+    self.init(key, scratch: &scratch)
+  }
+
+  /// As above, collecting the word hashes in `scratch` (reused from one clause to the next, so the only allocation
+  /// is the final, exactly sized array).
+  init(_ key: String, scratch: inout [UInt64]) {
     var key = key
-    key.withUTF8 { bytes in
-      hashes.reserveCapacity(bytes.count / 5)
-      // Word bytes are packed 8 at a time into `packed` and mixed in with one multiply per 8 bytes (a per-byte
-      // FNV multiply chain was the slowest part of fingerprinting).
-      var hash: UInt64 = 0
-      var packed: UInt64 = 0
-      var length: UInt64 = 0
-      for byte in bytes {
-        var folded = byte
-        let isWord: Bool
-        if byte >= 0x80 {
-          isWord = true
-        } else if byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") {
-          isWord = true
-        } else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
-          isWord = true
-          folded = byte | 0x20
-        } else {
-          isWord = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-        }
-        if isWord {
-          packed = packed << 8 | UInt64(folded)
-          length &+= 1
-          if length & 7 == 0 {
-            hash = (hash ^ packed) &* 0x9E37_79B9_7F4A_7C15
-            packed = 0
-          }
-        } else if length > 0 {
-          hashes.append(Self.finish(hash ^ packed, length))
-          hash = 0
-          packed = 0
-          length = 0
-        }
+    let count = key.withUTF8 { bytes -> Int in
+      // A word is followed by a non-word byte unless it ends the text: at most count / 2 + 1 words.
+      let bound = bytes.count / 2 + 1
+      if scratch.count < bound { scratch = [UInt64](repeating: 0, count: max(bound, 2 * scratch.count)) }
+      return scratch.withUnsafeMutableBufferPointer { out in
+        wordByteTable.withUnsafeBufferPointer { table in Self.hashWords(bytes, table: table, into: out) }
       }
-      if length > 0 { hashes.append(Self.finish(hash ^ packed, length)) }
     }
-    hashes.sort()
-    self.hashes = hashes
+    hashes = scratch.withUnsafeMutableBufferPointer { buffer in
+      let words = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+      Self.sort(words)
+      return Array(words)
+    }
     computeSignature()
+  }
+
+  /// Writes the hash of every word of `bytes` to `out` and returns how many there are.
+  ///
+  /// Word bytes are packed 8 at a time into `packed` and mixed in with one multiply per 8 bytes (a per-byte FNV
+  /// multiply chain was the slowest part of fingerprinting).
+  private static func hashWords(
+    _ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt64>
+  ) -> Int {
+    var count = 0
+    var hash: UInt64 = 0
+    var packed: UInt64 = 0
+    var length: UInt64 = 0
+    for byte in bytes {
+      // Word bytes: letters (ASCII case folded), digits and every byte ≥ 0x80; anything else ends a word.
+      let folded = table[Int(byte)]
+      if folded != 0 {
+        packed = packed << 8 | UInt64(folded)
+        length &+= 1
+        if length & 7 == 0 {
+          hash = (hash ^ packed) &* 0x9E37_79B9_7F4A_7C15
+          packed = 0
+        }
+      } else if length > 0 {
+        out[count] = finish(hash ^ packed, length)
+        count += 1
+        hash = 0
+        packed = 0
+        length = 0
+      }
+    }
+    if length > 0 {
+      out[count] = finish(hash ^ packed, length)
+      count += 1
+    }
+    return count
+  }
+
+  /// Sorts in place: insertion sort for the few dozen words of a typical clause (no comparator calls, no
+  /// temporary buffer), the standard library's sort above that. Either gives the one sorted order.
+  static func sort(_ buffer: UnsafeMutableBufferPointer<UInt64>) {
+    guard buffer.count <= 64 else {
+      var buffer = buffer
+      buffer.sort()
+      return
+    }
+    var i = 1
+    while i < buffer.count {
+      let value = buffer[i]
+      var j = i
+      while j > 0, buffer[j - 1] > value {
+        buffer[j] = buffer[j - 1]
+        j -= 1
+      }
+      buffer[j] = value
+      i += 1
+    }
   }
 
   /// Final mix of a word's packed bytes and its length (so "ab" and "\0ab" differ), spreading every input bit.
@@ -172,4 +221,81 @@ struct WordFingerprint: Sendable {
     guard a > 0, b > 0 else { return 0 }
     return Double(2 * min(a, b)) / Double(a + b)
   }
+}
+
+/// Inverted index from the sampled word hashes of the new clauses of a gap to their ranks in the gap, each list in
+/// rank order. Built in two linear passes over the samples into one flat array (compressed rows), with an
+/// open-addressing table on the hashes (already well mixed, so their low bits pick the slot): no per-word arrays
+/// and no Dictionary in the pairing loop.
+struct SampleIndex {
+  private var slotHashes: [UInt64]
+  private var slotWords: [Int32]  // -1: empty
+  private var mask: Int
+  /// Word w's ranks are `ranks[starts[w]..<starts[w + 1]]`.
+  private var starts: [Int32] = []
+  private(set) var ranks: [Int32] = []
+
+  /// `samples[q]` is the sample (sorted hashes, repeats allowed) of the new clause at rank q.
+  init(samples: [ArraySlice<UInt64>]) {
+    var total = 0
+    for sample in samples { total += sample.count }
+    var size = 16
+    while size < 2 * total { size <<= 1 }
+    slotHashes = [UInt64](repeating: 0, count: size)
+    slotWords = [Int32](repeating: -1, count: size)
+    mask = size - 1
+    var counts: [Int32] = []
+    var entryWords: [Int32] = []
+    entryWords.reserveCapacity(total)
+    for sample in samples {
+      var previous: UInt64? = nil
+      for hash in sample where hash != previous {
+        previous = hash
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slotWords[slot] >= 0, slotHashes[slot] != hash { slot = (slot + 1) & mask }
+        if slotWords[slot] < 0 {
+          slotWords[slot] = Int32(counts.count)
+          slotHashes[slot] = hash
+          counts.append(0)
+        }
+        counts[Int(slotWords[slot])] += 1
+        entryWords.append(slotWords[slot])
+      }
+    }
+    starts = [Int32](repeating: 0, count: counts.count + 1)
+    for word in counts.indices { starts[word + 1] = starts[word] + counts[word] }
+    var cursor = starts
+    ranks = [Int32](repeating: 0, count: entryWords.count)
+    var entry = 0
+    for (rank, sample) in samples.enumerated() {
+      var previous: UInt64? = nil
+      for hash in sample where hash != previous {
+        previous = hash
+        let word = Int(entryWords[entry])
+        ranks[Int(cursor[word])] = Int32(rank)
+        cursor[word] += 1
+        entry += 1
+      }
+    }
+  }
+
+  /// The positions in `ranks` of the list of `hash` (nil when no sample holds it).
+  func list(_ hash: UInt64) -> Range<Int>? {
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let word = slotWords[slot]
+      if word < 0 { return nil }
+      if slotHashes[slot] == hash { return Int(starts[Int(word)])..<Int(starts[Int(word) + 1]) }
+      slot = (slot + 1) & mask
+    }
+  }
+}
+
+/// For each byte: its case-folded value when it is a word byte of `WordFingerprint` (ASCII letters and digits,
+/// every byte ≥ 0x80), 0 otherwise. Read through an unsafe buffer: one load per byte, no bounds check.
+private let wordByteTable: [UInt8] = (0...255).map { (value: Int) -> UInt8 in
+  let byte = UInt8(value)
+  if byte >= 0x80 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) { return byte }
+  if (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") { return byte | 0x20 }
+  return 0
 }
