@@ -33,7 +33,8 @@ let package = Package(
     // Typed, non-variadic C wrappers for what Swift cannot call directly (see pw_shims.h).
     .target(
       name: "CPolicyWatchShims",
-      dependencies: ["CCurl", "CLibXML2"]
+      dependencies: ["CCurl", "CLibXML2"],
+      linkerSettings: [.linkedLibrary("z")]
     ),
     // All the logic: one folder per pipeline stage.
     .target(

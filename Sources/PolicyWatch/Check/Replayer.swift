@@ -93,6 +93,7 @@ public struct Replayer: Sendable {
     // The latest file of every page, so each attempt of a combine document sees all its pages. Files are read
     // only when recorded: a second replay of the same folder reads none.
     var latest: [String: String] = [:]
+    var attempts: [(time: Date, rules: DocumentDeclaration, paths: [(page: PageDeclaration, path: String?)])] = []
     for group in groups {
       let pageIDs = Set(group.files.compactMap(\.page))
       let rules = declaration.declaration(at: group.time, pageIDs: pageIDs)
@@ -110,17 +111,46 @@ public struct Replayer: Sendable {
         summary.skipped += 1
         continue
       }
-      let pages = rules.pages.map { page -> PageFetch in
-        let path = latest[page.id] ?? (rules.pages.count == 1 ? latest.values.first : nil)
-        guard let path, let bytes = FileIO.read(path) else {
-          return PageFetch(id: page.id, url: page.fetch, error: "snapshot \(path ?? page.id) could not be read")
+      attempts.append(
+        (
+          group.time, rules,
+          rules.pages.map { page in (page, latest[page.id] ?? (rules.pages.count == 1 ? latest.values.first : nil)) }
+        ))
+    }
+    // Snapshots are read and extracted a batch at a time on every core, then recorded in time order (recording
+    // decides from the previous attempt, so it stays sequential). Memory: one batch of pages.
+    let batchSize = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+    var start = 0
+    while start < attempts.count {
+      let batch = Array(attempts[start..<min(start + batchSize, attempts.count)])
+      start += batch.count
+      let prepared = PreparedAttempts(count: batch.count)
+      DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+        let attempt = batch[index]
+        let pages = attempt.paths.map { page, path -> PageFetch in
+          guard let path, let bytes = FileIO.read(path) else {
+            return PageFetch(
+              id: page.id, url: page.fetch, error: "snapshot \(path ?? page.id) could not be read")
+          }
+          return PageFetch(id: page.id, url: page.fetch, status: 200, bytes: bytes)
         }
-        return PageFetch(id: page.id, url: page.fetch, status: 200, bytes: bytes)
+        var extraction: Result<ExtractedDocument, DocumentExtractionError>? = nil
+        if pages.allSatisfy({ $0.bytes != nil }) {
+          var raw: [String: RawPage] = [:]
+          for page in pages { raw[page.id] = RawPage(id: page.id, bytes: page.bytes ?? []) }
+          extraction = Result { () throws(DocumentExtractionError) in
+            try DocumentExtractor.extract(attempt.rules, pages: raw)
+          }
+        }
+        prepared.set(
+          index, Observation(time: attempt.time, declaration: attempt.rules, pages: pages, extraction: extraction))
       }
-      let result = try recorder.record(Observation(time: group.time, declaration: rules, pages: pages))
-      summary.snapshots += 1
-      summary.events += result.events
-      progress?(result)
+      for observation in prepared.observations {
+        let result = try recorder.record(observation)
+        summary.snapshots += 1
+        summary.events += result.events
+        progress?(result)
+      }
     }
     return summary
   }
@@ -154,4 +184,16 @@ private final class OrderedResults: @unchecked Sendable {
       }
     }
   }
+}
+
+/// Observations prepared concurrently, one slot each.
+private final class PreparedAttempts: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [Observation?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ observation: Observation) { lock.withLock { slots[index] = observation } }
+
+  var observations: [Observation] { lock.withLock { slots.compactMap { $0 } } }
 }

@@ -85,8 +85,12 @@ public enum Fsck {
       for name in objectNames {
         report.objects += 1
         present.insert(name)
-        if let bytes = store.object(name, of: ref), SHA256.hex(bytes) != name {
-          report.problems.append("\(ref.name): object \(name) is corrupted (its content does not match its hash)")
+        if let bytes = store.object(name, of: ref) {
+          if SHA256.hex(bytes) != name {
+            report.problems.append("\(ref.name): object \(name) is corrupted (its content does not match its hash)")
+          }
+        } else {
+          report.problems.append("\(ref.name): object \(name) is unreadable (damaged compressed data)")
         }
       }
       var needed = state.pinned

@@ -31,11 +31,18 @@ public struct Observation: Sendable {
   public var time: Date
   public var declaration: DocumentDeclaration
   public var pages: [PageFetch]
+  /// The extraction of exactly these pages' bytes under `declaration`, when it was already made (`replay`
+  /// extracts upcoming snapshots on other cores while it records); used only when every page has its bytes.
+  public var extraction: Result<ExtractedDocument, DocumentExtractionError>?
 
-  public init(time: Date, declaration: DocumentDeclaration, pages: [PageFetch]) {
+  public init(
+    time: Date, declaration: DocumentDeclaration, pages: [PageFetch],
+    extraction: Result<ExtractedDocument, DocumentExtractionError>? = nil
+  ) {
     self.time = time
     self.declaration = declaration
     self.pages = pages
+    self.extraction = extraction
   }
 }
 
@@ -218,7 +225,11 @@ public struct Recorder: Sendable {
     // 4. Extract this attempt.
     let extracted: ExtractedDocument
     do {
-      extracted = try DocumentExtractor.extract(declaration, pages: raw)
+      if let made = observation.extraction, observation.pages.allSatisfy({ $0.bytes != nil }) {
+        extracted = try made.get()
+      } else {
+        extracted = try DocumentExtractor.extract(declaration, pages: raw)
+      }
     } catch {
       var reason = error.description
       if error.selectorMissed, let bytes = raw[error.page]?.bytes,

@@ -10,7 +10,8 @@ import Foundation
 ///       document.json                         the real service and document names
 ///       timeline.jsonl                        every fetch attempt, append-only, with the events it caused
 ///       versions/<id>.json                    each distinct extracted text (clauses, declared dates)
-///       objects/<sha256>                      raw snapshots (content-addressed)
+///       objects/<sha256>                      raw snapshots (content-addressed: SHA-256 of the bytes as fetched;
+///                                             stored gzip-compressed, `zcat` reads them)
 ///       state.json                            a cache of the timeline's conclusions, rebuilt from it if needed
 ///
 /// The timeline is the commit point: objects and versions are written before the timeline line that refers to
@@ -143,16 +144,21 @@ public final class SnapshotStore: @unchecked Sendable {
     hash.allSatisfy(\.isHexDigit) && FileIO.exists("\(directory(ref))/objects/\(hash)")
   }
 
+  /// The raw snapshot `hash` as fetched (objects are stored gzip-compressed; stores written before that keep
+  /// plain files, read as they are). Nil when absent or unreadable.
   public func object(_ hash: String, of ref: DocumentRef) -> [UInt8]? {
-    guard hash.allSatisfy(\.isHexDigit) else { return nil }
-    return FileIO.read("\(directory(ref))/objects/\(hash)")
+    guard hash.allSatisfy(\.isHexDigit), let stored = FileIO.read("\(directory(ref))/objects/\(hash)") else {
+      return nil
+    }
+    return Gzip.isGzip(stored) ? Gzip.decompress(stored) : stored
   }
 
+  /// Stores a raw snapshot under the SHA-256 of its bytes as fetched, gzip-compressed.
   @discardableResult
   func putObject(_ bytes: [UInt8], for ref: DocumentRef) throws(StoreIOError) -> String {
     let hash = SHA256.hex(bytes)
     let file = "\(directory(ref))/objects/\(hash)"
-    if !FileIO.exists(file) { try FileIO.writeAtomically(bytes, to: file) }
+    if !FileIO.exists(file) { try FileIO.writeAtomically(Gzip.compress(bytes) ?? bytes, to: file) }
     return hash
   }
 

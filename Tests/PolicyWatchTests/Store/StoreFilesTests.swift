@@ -97,4 +97,49 @@ struct StoreFilesTests {
     #expect(Fsck.check(store, repair: false).leftovers.isEmpty)
     #expect(store.timeline(ref).count == 1)
   }
+
+  @Test("raw snapshots are stored gzip-compressed, read back byte for byte, and damage is reported by fsck")
+  func compressedObjects() throws {
+    let directory = TemporaryDirectory("files")
+    let store = try SnapshotStore(path: directory.path, create: true)
+    let recorder = Recorder(store: store)
+    let declaration = DocumentDeclaration(
+      service: "Packed", documentType: "Terms",
+      pages: [PageDeclaration(id: "p", fetch: "https://example.com/t", select: [.css("main")])], isCombined: false)
+    let paragraphs = (0..<200).map { "Clause \($0): we keep the records of your orders for as long as the law asks." }
+    let page = Array(HistoryBuilder.page(paragraphs).utf8)
+    _ = try recorder.record(
+      Observation(
+        time: Date(timeIntervalSince1970: 1_700_000_000), declaration: declaration,
+        pages: [PageFetch(id: "p", url: "https://example.com/t", status: 200, bytes: page)]))
+    let ref = SnapshotStore.DocumentRef(service: "Packed", document: "Terms")
+    let hash = SHA256.hex(page)
+    let file = "\(store.directory(ref))/objects/\(hash)"
+    let stored = try #require(FileIO.read(file))
+    #expect(Gzip.isGzip(stored))
+    #expect(stored.count * 4 < page.count, "\(stored.count) bytes stored for \(page.count)")
+    #expect(store.object(hash, of: ref).map { $0 == page } == true)
+    #expect(Fsck.check(store, repair: false).isClean)
+    // A store written before compression keeps plain objects: still read as they are.
+    let plain = Array(HistoryBuilder.page(["An older snapshot."]).utf8)
+    let plainHash = SHA256.hex(plain)
+    try FileIO.writeAtomically(plain, to: "\(store.directory(ref))/objects/\(plainHash)")
+    #expect(store.object(plainHash, of: ref).map { $0 == plain } == true)
+    // Damaged compressed data is a problem fsck names, not a silent nil.
+    try FileIO.writeAtomically(Array(stored.prefix(stored.count / 2)), to: file)
+    #expect(store.object(hash, of: ref) == nil)
+    #expect(Fsck.check(store, repair: false).problems.contains { $0.contains(hash) && $0.contains("unreadable") })
+  }
+
+  @Test("gzip round trip, and the decompression limit")
+  func gzipLimits() throws {
+    let text = Array(String(repeating: "We do not sell your personal data. ", count: 10_000).utf8)
+    let packed = try #require(Gzip.compress(text))
+    #expect(packed.count < text.count / 50)
+    #expect(Gzip.decompress(packed).map { $0 == text } == true)
+    #expect(Gzip.decompress(packed, limit: text.count - 1) == nil, "over the limit")
+    #expect(Gzip.decompress(packed, limit: text.count).map { $0 == text } == true, "exactly the limit")
+    #expect(Gzip.decompress(Array(packed.dropLast(20))) == nil, "truncated")
+    #expect(Gzip.compress([]).flatMap { Gzip.decompress($0) }?.isEmpty == true)
+  }
 }
