@@ -9,7 +9,11 @@ import Foundation
 public struct Replayer: Sendable {
   public let recorder: Recorder
 
+  /// Replays through `recorder`, without storing noise snapshots (`Recorder.keepsLatestSnapshots` off: history
+  /// gets no conditional requests).
   public init(recorder: Recorder) {
+    var recorder = recorder
+    recorder.keepsLatestSnapshots = false
     self.recorder = recorder
   }
 

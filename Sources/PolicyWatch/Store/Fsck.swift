@@ -93,12 +93,14 @@ public enum Fsck {
           report.problems.append("\(ref.name): object \(name) is unreadable (damaged compressed data)")
         }
       }
-      var needed = state.pinned
-      for page in state.pages.values { if let hash = page.latestSnapshot { needed.insert(hash) } }
+      // Kept snapshots must be there; the latest snapshot of a page may be (`check` keeps it for conditional
+      // requests, `replay` does not store noise).
+      let needed = state.pinned
+      let latest = Set(state.pages.values.compactMap(\.latestSnapshot))
       for hash in needed.sorted() where !present.contains(hash) {
         report.problems.append("\(ref.name): raw snapshot \(hash) is missing")
       }
-      for orphan in present.subtracting(needed).sorted() {
+      for orphan in present.subtracting(needed).subtracting(latest).sorted() {
         report.leftovers.append("\(ref.name): raw snapshot \(orphan) is not referenced")
         if repair {
           store.removeObject(orphan, of: ref)

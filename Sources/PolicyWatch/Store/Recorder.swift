@@ -67,6 +67,9 @@ public struct Recorder: Sendable {
   public var classifier: DataUseClassifier
   /// A page that keeps less than this share of the previous version's clauses is treated as broken.
   public var minimumKeptShare = 0.5
+  /// Whether the latest raw snapshot of every page is stored even when it made no version (`check` needs it to
+  /// answer a 304 Not Modified; `replay` does not).
+  public var keepsLatestSnapshots = true
 
   public init(store: SnapshotStore, classifier: DataUseClassifier = DataUseClassifier()) {
     self.store = store
@@ -84,6 +87,8 @@ public struct Recorder: Sendable {
     let etag = observation.pages.count == 1 ? observation.pages[0].validators.etag : nil
     let lastModified = observation.pages.count == 1 ? observation.pages[0].validators.lastModified : nil
     var superseded: [String] = []
+    /// This attempt's raw bytes by hash, written to the store at commit time only if they are kept (see `commit`).
+    var fetched: [String: [UInt8]] = [:]
     /// A technical re-extraction recorded before this attempt's own result (returned with it).
     var technicalEvents: [StoreEvent] = []
 
@@ -110,7 +115,7 @@ public struct Recorder: Sendable {
       let line = entry(
         outcome, reason: reason, snapshot: snapshot, kept: startsStreak && snapshot != nil ? true : nil,
         version: candidate, pages: pages, events: events.isEmpty ? nil : events)
-      try commit([line], state: &state, ref: ref, superseded: superseded)
+      try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched)
       return RecordResult(outcome: outcome, events: technicalEvents + events, reason: reason)
     }
 
@@ -134,7 +139,8 @@ public struct Recorder: Sendable {
       pageState.url = page.url
       if let bytes = page.bytes {
         allNotModified = false
-        let hash = try store.putObject(bytes, for: ref)
+        let hash = SHA256.hex(bytes)
+        fetched[hash] = bytes
         if let previous = pageState.latestSnapshot, previous != hash { superseded.append(previous) }
         pageState.latestSnapshot = hash
         pageState.httpCharset = page.httpCharset
@@ -176,12 +182,12 @@ public struct Recorder: Sendable {
       let summary, summary.rules == fingerprint, summary.extractor == DocumentExtractor.version
     {
       let line = entry(.unchanged, snapshot: snapshot, version: id, pages: combinedPages)
-      try commit([line], state: &state, ref: ref, superseded: superseded, describing: current)
+      try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: current)
       return RecordResult(outcome: .unchanged, events: [], reason: nil)
     }
     if allNotModified, state.current != nil {
       let line = entry(.notModified, snapshot: snapshot, version: state.current)
-      try commit([line], state: &state, ref: ref, superseded: [], describing: current)
+      try commit([line], state: &state, ref: ref, superseded: [], objects: fetched, describing: current)
       return RecordResult(outcome: .notModified, events: technicalEvents, reason: nil)
     }
 
@@ -214,7 +220,7 @@ public struct Recorder: Sendable {
             time: time, url: "", status: nil, outcome: .recorded, reason: "technical re-extraction",
             snapshot: previous.snapshot,
             kept: true, version: id, pages: previous.pages, events: [technical])
-          try commit([line], state: &state, ref: ref, superseded: [], describing: record)
+          try commit([line], state: &state, ref: ref, superseded: [], objects: fetched, describing: record)
           technicalEvents.append(technical)
           current = record
           summary = VersionSummary(record)
@@ -277,7 +283,7 @@ public struct Recorder: Sendable {
     if id == summary?.id {
       let line = entry(
         .unchanged, snapshot: snapshot, version: id, pages: combinedPages, events: events.isEmpty ? nil : events)
-      try commit([line], state: &state, ref: ref, superseded: superseded, describing: current)
+      try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: current)
       return RecordResult(outcome: .unchanged, events: technicalEvents + events, reason: nil)
     }
     if state.recent.contains(id), let earlier = store.version(id, of: ref) {
@@ -287,7 +293,7 @@ public struct Recorder: Sendable {
       flap.previousVersion = state.current
       events.append(flap)
       let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
-      try commit([line], state: &state, ref: ref, superseded: superseded, describing: earlier)
+      try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: earlier)
       return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
     }
     let record = VersionRecord(
@@ -316,7 +322,7 @@ public struct Recorder: Sendable {
     }
     events.append(change)
     let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
-    try commit([line], state: &state, ref: ref, superseded: superseded, describing: record)
+    try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: record)
     return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
   }
 
@@ -342,10 +348,22 @@ public struct Recorder: Sendable {
 
   /// Writes the timeline lines (the commit point), then the state, then drops superseded raw snapshots that are
   /// not pinned. `describing`, when it is the current version afterwards, refreshes the state's copy of its rules.
+  ///
+  /// Raw bytes (`objects`) are written first, those the lines keep (`kept`: they made a version or show why the
+  /// document was inaccessible) and, when `keepsLatestSnapshots`, the latest of every page (for conditional
+  /// requests); `replay` has no use for the latter and skips writing (and compressing) every noise snapshot.
   private func commit(
     _ lines: [TimelineEntry], state: inout DocumentState, ref: SnapshotStore.DocumentRef, superseded: [String],
-    describing version: VersionRecord? = nil
+    objects: [String: [UInt8]] = [:], describing version: VersionRecord? = nil
   ) throws(StoreIOError) {
+    var needed = Set<String>()
+    for line in lines where line.kept == true {
+      if let snapshot = line.snapshot { needed.insert(snapshot) }
+      needed.formUnion(line.pages?.values ?? [:].values)
+    }
+    for (hash, bytes) in objects where keepsLatestSnapshots || needed.contains(hash) {
+      try store.putObject(bytes, for: ref)
+    }
     try store.appendTimeline(lines, for: ref)
     for line in lines { state.apply(line) }
     if let version, version.id == state.current { state.currentSummary = VersionSummary(version) }
