@@ -29,38 +29,43 @@ enum DataUseTokenizer {
   }
 
   /// Tokenises text that is already a `TextNormalization.key`.
+  ///
+  /// Walks Unicode scalars, not Characters (grapheme breaking was most of the classifier's time): a word is a run
+  /// of letters and digits, with the combining marks that follow them and inner apostrophes ("don't").
   static func tokenize(normalized text: String) -> [DataUseToken] {
     var tokens: [DataUseToken] = []
-    var index = text.startIndex
-    while index < text.endIndex {
-      let character = text[index]
-      if isWordCharacter(character) {
-        var end = text.index(after: index)
-        while end < text.endIndex {
-          let next = text[end]
-          if isWordCharacter(next) {
-            end = text.index(after: end)
-          } else if next == "'", text.index(after: end) < text.endIndex,
-            isWordCharacter(text[text.index(after: end)])
+    let scalars = text.unicodeScalars
+    var index = scalars.startIndex
+    let end = scalars.endIndex
+    while index < end {
+      let scalar = scalars[index]
+      let next = scalars.index(after: index)
+      if isWordScalar(scalar) {
+        var stop = next
+        while stop < end {
+          let following = scalars[stop]
+          if isWordScalar(following) || isMark(following) {
+            stop = scalars.index(after: stop)
+          } else if following == "'", scalars.index(after: stop) < end,
+            isWordScalar(scalars[scalars.index(after: stop)])
           {
-            end = text.index(after: end)
+            stop = scalars.index(after: stop)
           } else {
             break
           }
         }
-        tokens.append(DataUseToken(kind: .word, key: text[index..<end].lowercased(), range: index..<end))
-        index = end
+        tokens.append(DataUseToken(kind: .word, key: lowercased(scalars[index..<stop]), range: index..<stop))
+        index = stop
         continue
       }
-      let next = text.index(after: index)
-      switch character {
+      switch scalar {
       case ".", "!", "?":
-        let atEnd = next == text.endIndex || text[next].isWhitespace
-        if atEnd && !(character == "." && isAbbreviation(tokens.last)) {
-          tokens.append(DataUseToken(kind: .sentenceEnd, key: String(character), range: index..<next))
+        let atEnd = next == end || scalars[next].properties.isWhitespace
+        if atEnd && !(scalar == "." && isAbbreviation(tokens.last)) {
+          tokens.append(DataUseToken(kind: .sentenceEnd, key: String(scalar), range: index..<next))
         }
       case ";", ":":
-        tokens.append(DataUseToken(kind: .clauseEnd, key: String(character), range: index..<next))
+        tokens.append(DataUseToken(kind: .clauseEnd, key: String(scalar), range: index..<next))
       case ",":
         tokens.append(DataUseToken(kind: .comma, key: ",", range: index..<next))
       default:
@@ -71,8 +76,33 @@ enum DataUseTokenizer {
     return tokens
   }
 
-  private static func isWordCharacter(_ character: Character) -> Bool {
-    character.isLetter || character.isNumber
+  /// What `Character.isLetter || Character.isNumber` says of a character starting with this scalar.
+  @inline(__always)
+  private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    if value < 0x80 {
+      return (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A) || (value >= 0x30 && value <= 0x39)
+    }
+    return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+  }
+
+  /// Combining marks, which belong to the character before them.
+  @inline(__always)
+  private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+    guard scalar.value >= 0x300 else { return false }
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .spacingMark, .enclosingMark: return true
+    default: return false
+    }
+  }
+
+  private static func lowercased(_ word: Substring.UnicodeScalarView) -> String {
+    if word.allSatisfy({ $0.value < 0x80 }) {
+      return String(
+        decoding: word.map { $0.value >= 0x41 && $0.value <= 0x5A ? UInt8($0.value + 0x20) : UInt8($0.value) },
+        as: UTF8.self)
+    }
+    return String(String.UnicodeScalarView(word)).lowercased()
   }
 
   private static let abbreviations: Set<String> = ["etc", "inc", "ltd", "co", "corp", "llc", "vs", "mr", "mrs", "dr"]
