@@ -9,8 +9,10 @@ import Foundation
 public struct Checker: Sendable {
   public let recorder: Recorder
   public let fetcher: Fetcher
-  /// How many documents are recorded (extracted, compared, written) at once; default: one per core.
-  public var recordingWidth = max(1, ProcessInfo.processInfo.activeProcessorCount)
+  /// How many documents are recorded (extracted, compared, written) at once; default: one per core plus two, as
+  /// recording also waits for fsync. Each runs on a thread of its own, not on Swift's cooperative pool (whose
+  /// threads must not block).
+  public var recordingWidth = max(1, ProcessInfo.processInfo.activeProcessorCount) + 2
 
   public init(recorder: Recorder, fetcher: Fetcher) {
     self.recorder = recorder
@@ -81,7 +83,13 @@ public struct Checker: Sendable {
         let index = owner.index
         recording[index] = name
         group.addTask {
-          let done = Checker.record(declaration, pages: pages, recorder: recorder, time: now())
+          let done = await withCheckedContinuation { continuation in
+            let thread = Thread {
+              continuation.resume(returning: Checker.record(declaration, pages: pages, recorder: recorder, time: now()))
+            }
+            thread.name = "policywatch-record"
+            thread.start()
+          }
           stream.release()
           return (index, done)
         }
