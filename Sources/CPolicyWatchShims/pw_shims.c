@@ -103,10 +103,14 @@ xmlXPathContextPtr pw_xpath_context_new(xmlDocPtr doc, pw_xpath_error *sink) {
 
 // --- zlib
 
+#include <limits.h>
 #include <stdlib.h>
 #include <zlib.h>
 
 int pw_gzip(const unsigned char *data, size_t length, int level, unsigned char **out, size_t *out_length) {
+  if (length > (size_t)UINT_MAX / 2) {
+    return Z_BUF_ERROR;  // zlib counts in uInt: larger inputs would be cut silently
+  }
   z_stream stream;
   memset(&stream, 0, sizeof(stream));
   // windowBits 15 + 16: gzip framing, so a stored object can be read with zcat.
@@ -137,6 +141,9 @@ int pw_gzip(const unsigned char *data, size_t length, int level, unsigned char *
 }
 
 int pw_gunzip(const unsigned char *data, size_t length, size_t limit, unsigned char **out, size_t *out_length) {
+  if (length > (size_t)UINT_MAX / 2 || limit > (size_t)UINT_MAX / 2) {
+    return Z_BUF_ERROR;  // zlib counts in uInt
+  }
   z_stream stream;
   memset(&stream, 0, sizeof(stream));
   int status = inflateInit2(&stream, 15 + 16);

@@ -5,7 +5,8 @@ import Foundation
 /// Fetching and recording overlap: results stream out of the fetcher as transfers finish, a document is recorded
 /// as soon as all its pages are in, and up to `recordingWidth` documents are recorded at once (each document has
 /// its own files in the store, so they never touch the same file). Bodies are dropped once recorded, so memory is
-/// bounded by the transfers in flight and the fetch window, not by the number of documents.
+/// bounded by the transfers in flight, the fetch window and the pages of `combine` documents waiting for their
+/// siblings (requested one after the other, so few), not by the number of documents.
 public struct Checker: Sendable {
   public let recorder: Recorder
   public let fetcher: Fetcher

@@ -80,8 +80,8 @@ public struct Replayer: Sendable {
     var groups: [(time: Date, files: [(page: String?, path: String)])] = []
     for name in names.sorted() where !name.hasPrefix(".") {
       let stem = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
-      let parts = stem.split(separator: "#", maxSplits: 1).map(String.init)
-      guard let time = Replayer.parseStamp(parts[0]) else {
+      let parts = stem.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+      guard let first = parts.first, let time = Replayer.parseStamp(first) else {
         summary.warnings.append("\(name): not a snapshot name (<YYYY-MM-DDTHH-MM-SSZ>[#page].html), skipped")
         continue
       }
@@ -122,7 +122,8 @@ public struct Replayer: Sendable {
         ))
     }
     // Snapshots are read and extracted a batch at a time on every core, then recorded in time order (recording
-    // decides from the previous attempt, so it stays sequential). Memory: one batch of pages.
+    // decides from the previous attempt, so it stays sequential). Memory: one batch of pages per document being
+    // replayed (documents run one per core).
     let batchSize = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
     var start = 0
     while start < attempts.count {

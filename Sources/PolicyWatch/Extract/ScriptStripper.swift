@@ -7,8 +7,8 @@
 /// - a script's content ends at the first `</script` in any case (libxml2 in recovery mode does the same);
 /// - a start tag ends at the first `>` outside a quoted attribute value; `<script …/>` has no content (libxml2
 ///   closes any element on `/>`);
-/// - comments (`<!-- … -->`) and `<style>` contents are copied as they are, so a `<script` written inside them is
-///   not taken for a tag.
+/// - comments (`<!-- … -->`), `<style>` contents and every other tag (attribute values included) are copied as
+///   they are, so a `<script` written inside them is not taken for a tag.
 /// Checked against parsing the unstripped page on every snapshot of the corpus (`policywatch-bench strip-check`).
 enum ScriptStripper {
   static func strip(_ bytes: [UInt8]) -> [UInt8] {
@@ -94,6 +94,20 @@ enum ScriptStripper {
             copied = close
           }
           index = close
+          continue
+        }
+        let next = index + 1 < count ? input[index + 1] : 0
+        if (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7A {
+          // Any other start tag: skip it whole, quoted attribute values included, so a `<script` written inside
+          // a value (`title="<script>"`, `onclick="…"`) is never taken for a tag.
+          index = endOfTag(index + 1).end
+          continue
+        }
+        if next == 0x21 || next == 0x3F || next == 0x2F {
+          // `<!DOCTYPE …>`, `<?…>`, `</…>`: libxml2 ends them at the next `>`.
+          var close = index + 2
+          while close < count, input[close] != 0x3E { close += 1 }
+          index = close + 1
           continue
         }
         index += 1

@@ -44,6 +44,8 @@ public struct Fetcher: Sendable {
   public func stream(_ requests: [FetchRequest], window: Int = 8) -> FetchStream {
     let (results, continuation) = AsyncStream.makeStream(of: FetchResult.self)
     let gate = FetchWindow(size: max(1, window))
+    // A consumer that stops listening (breaks out, or its task is cancelled) ends the batch: nothing new starts.
+    continuation.onTermination = { _ in gate.cancel() }
     let configuration = self.configuration
     if requests.isEmpty {
       continuation.finish()
@@ -83,7 +85,17 @@ final class FetchWindow: @unchecked Sendable {
 
   init(size: Int) { self.size = size }
 
+  private var cancelled = false
+
   func take() { lock.withLock { outstanding += 1 } }
+
+  /// The consumer is gone: no transfer starts any more.
+  func cancel() {
+    lock.withLock { cancelled = true }
+    released.signal()
+  }
+
+  var isCancelled: Bool { lock.withLock { cancelled } }
 
   func release() {
     lock.withLock { outstanding -= 1 }
@@ -203,6 +215,10 @@ final class FetchBatch {
     multi.set(CURLMOPT_MAXCONNECTS, max(configuration.maxConcurrent, 4))
 
     while !pending.isEmpty || !active.isEmpty {
+      if let window, window.isCancelled, !pending.isEmpty {
+        // Nobody listens any more: what has not started is reported as not attempted (and dropped).
+        pending.removeAll()
+      }
       startEligible(on: multi)
       if active.isEmpty, let window, window.room(running: 0) == 0 {
         // The consumer has all it can hold: wait for it.
@@ -225,9 +241,12 @@ final class FetchBatch {
         finish(transfer, code: code)
       }
       if !active.isEmpty {
+        // Wake for the earliest retry still in the future; attempts already due wait for a slot, and a finishing
+        // transfer wakes the poll anyway (taking them into the minimum would spin at 0 ms).
         var timeout = 200
-        if let next = pending.map(\.notBefore).min() {
-          timeout = min(timeout, max(0, Int((next - clock.now).seconds * 1000)))
+        let now = clock.now
+        if let next = pending.lazy.map(\.notBefore).filter({ $0 > now }).min() {
+          timeout = min(timeout, max(1, Int((next - now).seconds * 1000)))
         }
         multi.poll(milliseconds: timeout)
       }

@@ -26,6 +26,7 @@ enum Gzip {
 
   /// The decompressed bytes, or nil when the stream is damaged, truncated or would exceed `limit` bytes.
   static func decompress(_ bytes: [UInt8], limit: Int = 1 << 30) -> [UInt8]? {
+    // (pw_gunzip refuses limits beyond zlib's 32-bit counters; 1 GiB is far above the fetch cap of 20 MiB.)
     var out: UnsafeMutablePointer<UInt8>? = nil
     var length = 0
     let status = bytes.withUnsafeBufferPointer { input in

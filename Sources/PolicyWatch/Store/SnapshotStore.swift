@@ -150,7 +150,10 @@ public final class SnapshotStore: @unchecked Sendable {
     guard hash.allSatisfy(\.isHexDigit), let stored = FileIO.read("\(directory(ref))/objects/\(hash)") else {
       return nil
     }
-    return Gzip.isGzip(stored) ? Gzip.decompress(stored) : stored
+    // A body fetched as gzip bytes and stored plain by an older store also starts with the gzip magic: the hash
+    // tells which reading is the snapshot.
+    if Gzip.isGzip(stored), let inflated = Gzip.decompress(stored), SHA256.hex(inflated) == hash { return inflated }
+    return Gzip.isGzip(stored) && SHA256.hex(stored) != hash ? nil : stored
   }
 
   /// Stores a raw snapshot under the SHA-256 of its bytes as fetched, gzip-compressed.

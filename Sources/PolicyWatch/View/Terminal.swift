@@ -80,9 +80,23 @@ public enum Terminal {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO)
-    posix_spawn_file_actions_addclose(&actions, fds[0])
+    if fds[0] != STDIN_FILENO {
+      posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO)
+      posix_spawn_file_actions_addclose(&actions, fds[0])
+    }
     posix_spawn_file_actions_addclose(&actions, fds[1])
+    // The pager gets the default signal dispositions whatever this process ignores (SIGPIPE below, SIGINT and
+    // SIGQUIT while it waits), so Ctrl-C and a closed pipe behave in it as usual.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    sigaddset(&defaults, SIGPIPE)
+    sigaddset(&defaults, SIGINT)
+    sigaddset(&defaults, SIGQUIT)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
     let arguments = ["/bin/sh", "-c", command]
     let environmentLines = env.map { "\($0.key)=\($0.value)" }
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
@@ -92,14 +106,23 @@ public enum Terminal {
       for pointer in envp { free(pointer) }
     }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, &envp)
+    // While the pager runs, Ctrl-C belongs to it (less handles it); this process must not die and leave the
+    // terminal to a pager that still draws on it.
+    let previousInterrupt = signal(SIGINT, SIG_IGN)
+    let previousQuit = signal(SIGQUIT, SIG_IGN)
+    let previousPipe = signal(SIGPIPE, SIG_IGN)
+    defer {
+      signal(SIGINT, previousInterrupt)
+      signal(SIGQUIT, previousQuit)
+      signal(SIGPIPE, previousPipe)
+    }
+    let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, &argv, &envp)
     close(fds[0])
     guard spawned == 0 else {
       close(fds[1])
       return false
     }
-    // A pager quit early closes the pipe: ignore SIGPIPE and stop writing at the first error instead.
-    signal(SIGPIPE, SIG_IGN)
+    // A pager quit early closes the pipe: SIGPIPE is ignored (above), writing stops at the first error.
     let bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {

@@ -119,16 +119,9 @@ enum CLI {
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let ran = try ChildProcess.run(process)
     return Result(
-      status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-      error: String(decoding: errData, as: UTF8.self))
+      status: ran.status, output: String(decoding: ran.standardOutput, as: UTF8.self),
+      error: String(decoding: ran.standardError, as: UTF8.self))
   }
 }

@@ -282,12 +282,7 @@ enum Jing {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/jing")
     process.arguments = ["-c", schema, file]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let ran = try ChildProcess.run(process)
+    return (ran.status, String(decoding: ran.standardOutput, as: UTF8.self))
   }
 }

@@ -15,14 +15,9 @@ struct ViewerTerminalTests {
     process.arguments = [
       TestPaths.repository.appendingPathComponent("Scripts/tmux-viewer.sh").path, TestPaths.executable.path,
     ]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    #expect(process.terminationStatus == 0, "\(text)")
+    let ran = try ChildProcess.run(process, separateStandardError: false)
+    let text = String(decoding: ran.standardOutput, as: UTF8.self)
+    #expect(ran.status == 0, "\(text)")
     #expect(text.contains("tmux-viewer: all checks passed"))
   }
 }
