@@ -28,13 +28,7 @@ struct FeedCommand: ParsableCommand {
   var limit = 50
 
   func run() throws {
-    let store: SnapshotStore
-    do {
-      store = try SnapshotStore(path: storeOptions.store, create: false)
-    } catch {
-      printError("policywatch: \(error)")
-      throw ExitCode(2)
-    }
+    let store = try storeOptions.openForReading()
     let documentFilter = filter.map(DocumentFilter.init)
     if let documentFilter,
       !store.documents().contains(where: { documentFilter.matches(service: $0.service, document: $0.document) })

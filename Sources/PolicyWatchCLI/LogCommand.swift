@@ -35,13 +35,7 @@ struct LogCommand: ParsableCommand {
   @OptionGroup var colorOptions: ColorOptions
 
   func run() throws {
-    let store: SnapshotStore
-    do {
-      store = try SnapshotStore(path: storeOptions.store, create: false)
-    } catch {
-      printError("policywatch: \(error)")
-      throw ExitCode(2)
-    }
+    let store = try storeOptions.openForReading()
     let documentFilter = filter.map(DocumentFilter.init)
     var sinceDate: Date?
     if let since {

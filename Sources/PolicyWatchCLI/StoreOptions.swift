@@ -17,6 +17,16 @@ struct StoreOptions: ParsableArguments {
       throw ExitCode(2)
     }
   }
+
+  /// Opens an existing store for reading; exits with status 2 and a clear message when it is not a store.
+  func openForReading() throws -> SnapshotStore {
+    do {
+      return try SnapshotStore(path: store, create: false)
+    } catch {
+      printError("policywatch: \(error)")
+      throw ExitCode(2)
+    }
+  }
 }
 
 /// Output formats of the summary commands.

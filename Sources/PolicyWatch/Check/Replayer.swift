@@ -41,8 +41,10 @@ public struct Replayer: Sendable {
     // is reported when it is replayed).
     var groups: [[Int]] = []
     var groupOf: [String: Int] = [:]
+    var loaded = [ReplayDeclaration?](repeating: nil, count: directories.count)
     for (index, directory) in directories.enumerated() {
       if let declaration = try? DeclarationLoader.loadReplayDeclaration(at: "\(directory)/declaration.json") {
+        loaded[index] = declaration
         let key = SnapshotStore.DocumentRef(service: declaration.service, document: declaration.document).name
         if let group = groupOf[key] {
           groups[group].append(index)
@@ -53,22 +55,35 @@ public struct Replayer: Sendable {
       groups.append([index])
     }
     let frozenGroups = groups
+    let declarations = loaded
     withoutActuallyEscaping(completed) { completed in
       let collector = OrderedResults(count: directories.count, completed: completed)
       DispatchQueue.concurrentPerform(iterations: frozenGroups.count) { group in
         for index in frozenGroups[group] {
-          collector.add(index, Result { try replay(directory: directories[index]) })
+          collector.add(
+            index, Result { try replay(directory: directories[index], declaration: declarations[index]) })
         }
       }
     }
   }
 
   public func replay(directory: String, progress: ((RecordResult) -> Void)? = nil) throws -> Summary {
+    try replay(directory: directory, declaration: nil, progress: progress)
+  }
+
+  /// `declaration`: the folder's declaration when already loaded.
+  func replay(
+    directory: String, declaration loaded: ReplayDeclaration?, progress: ((RecordResult) -> Void)? = nil
+  ) throws -> Summary {
     let declaration: ReplayDeclaration
-    do {
-      declaration = try DeclarationLoader.loadReplayDeclaration(at: "\(directory)/declaration.json")
-    } catch {
-      throw ReplayError(directory: directory, message: error.description)
+    if let loaded {
+      declaration = loaded
+    } else {
+      do {
+        declaration = try DeclarationLoader.loadReplayDeclaration(at: "\(directory)/declaration.json")
+      } catch {
+        throw ReplayError(directory: directory, message: error.description)
+      }
     }
     var summary = Summary(service: declaration.service, document: declaration.document)
     summary.warnings = declaration.warnings.map(\.description)

@@ -285,7 +285,7 @@ private let policy = [
   @Test func largeRewriteStillPairsReworded() {
     // 3,000 clauses, every one reworded (one word replaced, one word added), plus 40 new clauses at the top:
     // a gap far larger than the exhaustive limit, so pairing runs through the window and rare-word candidates.
-    var generator = DiffSeededWords(seed: 7)
+    var generator = SplitMix64(seed: 7)
     let oldLines = (0..<3_000).map { _ in generator.sentence(words: 14) }
     var newLines = (0..<40).map { _ in generator.sentence(words: 14) }
     for line in oldLines {
@@ -300,29 +300,5 @@ private let policy = [
     #expect(modified.allSatisfy { $0.newIndices[0] == $0.oldIndices[0] + 40 })
     #expect(diff.changes.flatMap(\.oldIndices).sorted() == Array(oldLines.indices))
     #expect(diff.changes.flatMap(\.newIndices).sorted() == Array(newLines.indices))
-  }
-}
-
-/// Deterministic pseudo-random words (SplitMix64), so generated fixtures are the same on every run.
-struct DiffSeededWords {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  mutating func word() -> String {
-    let letters = Array("abcdefghijklmnopqrstuvwxyz")
-    let length = 3 + Int(next() % 6)
-    return String((0..<length).map { _ in letters[Int(next() % 26)] })
-  }
-
-  mutating func sentence(words: Int) -> String {
-    (0..<words).map { _ in word() }.joined(separator: " ") + "."
   }
 }

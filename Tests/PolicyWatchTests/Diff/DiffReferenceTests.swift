@@ -306,7 +306,7 @@ enum ReferenceWordDiff {
 /// A seeded pair of policy-like documents with every kind of change.
 enum ReferenceDocuments {
   static func generate(seed: UInt64, clauses count: Int) -> (old: [Clause], new: [Clause]) {
-    var random = DiffSeededWords(seed: seed)
+    var random = SplitMix64(seed: seed)
     let typography = [
       "don\u{2019}t", "\u{201C}data\u{201D}", "\u{2014}", "\u{2026}", "caf\u{00E9}", "e\u{0301}t\u{00E9}",
     ]

@@ -85,7 +85,7 @@ import Testing
   }
 
   @Test func reconstructsBothSides() {
-    var generator = DiffSeededWords(seed: 11)
+    var generator = SplitMix64(seed: 11)
     for _ in 0..<200 {
       var words = (0..<(5 + Int(generator.next() % 20))).map { _ in generator.word() }
       let old = words.joined(separator: " ") + "."

@@ -338,7 +338,7 @@ struct ExtractionFastPathTests {
       [0xF0, 0x90, 0x80], Array("12345678".utf8) + [0xE2, 0x82], [0xFF], [0x80],
     ]
     // Random runs of mostly-ASCII bytes with some high bytes: every length, alignment and kind of bad sequence.
-    var generator = FastPathRandom(seed: 42)
+    var generator = SplitMix64(seed: 42)
     var random: [[UInt8]] = []
     for length in 0..<400 {
       var bytes: [UInt8] = []
@@ -352,18 +352,5 @@ struct ExtractionFastPathTests {
       let expected = String(validating: bytes, as: UTF8.self) != nil
       #expect(bytes.withUnsafeBufferPointer(CharsetDecoder.isValidUTF8) == expected, "\(bytes)")
     }
-  }
-}
-
-/// A small deterministic generator (SplitMix64), so the random cases are the same on every run.
-private struct FastPathRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

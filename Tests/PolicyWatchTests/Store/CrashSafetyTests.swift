@@ -27,7 +27,7 @@ struct CrashSafetyTests {
     let expected = try CLI.run(["log", "--store", reference.path, "--format", "json"]).output
 
     let crashed = TemporaryDirectory("crashed")
-    var generator = SplitMix(seed: 20_241_129)
+    var generator = SplitMix64(seed: 20_241_129)
     for _ in 0..<12 {
       let process = Process()
       process.executableURL = TestPaths.executable
@@ -49,18 +49,5 @@ struct CrashSafetyTests {
     #expect(recovered == expected)
     let final = try CLI.run(["fsck", "--store", crashed.path])
     #expect(final.output.contains("store is consistent"))
-  }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible kill points.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -11,11 +11,8 @@ struct StoreFilesTests {
     reference.formatOptions = [.withInternetDateTime]
     // A spread of instants from 1970 to 2099, leap days and ends of years included.
     var instants: [TimeInterval] = [0, 951_782_400, 951_868_799, 1_709_164_800, 1_735_689_599, 4_102_444_799]
-    var seed: UInt64 = 42
-    for _ in 0..<500 {
-      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      instants.append(TimeInterval(seed >> 33 % 4_102_444_800))
-    }
+    var random = SplitMix64(seed: 42)
+    for _ in 0..<500 { instants.append(TimeInterval(random.next() % 4_102_444_800)) }
     for instant in instants {
       let date = Date(timeIntervalSince1970: instant)
       #expect(StoreJSON.format(date) == reference.string(from: date))
