@@ -59,4 +59,14 @@ import Testing
     let object = labels("You may object to requests for your data to be processed for research.")
     #expect(!object.contains("GOVERNMENT_LEGAL_DISCLOSURE"))
   }
+
+  @Test func anOptOutOfAdvertisingStatesTheAdvertisingItStops() {
+    // A way to opt out of ads means the ads are chosen from the user's data: both the choice and the practice.
+    let features = labels("You can opt out of certain advertising features in your phone settings.")
+    #expect(features == ["ADVERTISING_PROFILING", "CHOICE_OPTOUT_CONSENT"])
+    let limit = labels("You can limit how ads are chosen for you.")
+    #expect(limit == ["ADVERTISING_PROFILING", "CHOICE_OPTOUT_CONSENT"])
+    // Unsubscribing from marketing email is a choice only.
+    #expect(labels("You can unsubscribe from our promotional emails at any time.") == ["CHOICE_OPTOUT_CONSENT"])
+  }
 }
