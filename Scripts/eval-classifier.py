@@ -11,6 +11,9 @@ Polarity: a negated label (NOT_X) and its affirmative (X) are distinct labels. P
 one false positive for X and one false negative for NOT_X. Scores are per label over the scored rows (multi-label:
 each (row, label) pair is a decision), plus the micro average over all labels. Labels predicted but never in the
 gold data (support 0) are listed separately: their predictions count as false positives in the micro average.
+One more line, "micro, extras on found rows ignored", is a bound and not the target: it leaves out the extra labels of
+rows whose gold label was predicted (ToS;DR attaches one case per quote, so other practices a quote states are
+unlabelled), to show how much of the gap comes from the one-label gold data.
 
 Generalisation check: the rows are split in two halves by a hash of the service name (SHA-1, first byte even → A), so
 one service's boilerplate never sits on both sides. Rules are tuned by looking at the errors of half A only
@@ -137,6 +140,13 @@ def main():
     on_positive = total[1] - on_negative
     print(f"false positives: {on_negative} on negative rows, {on_positive} on positive rows (a quote carries only"
           " the labels of its one ToS;DR case, so other practices it states count as false positives)")
+    # Not the target figure, a bound: the same scores when the extra labels of a row whose gold label was found are
+    # not counted (ToS;DR keeps one case per quote, so a quote about sharing for advertising is labelled once). It
+    # shows how much of the gap is the one-label gold data rather than wrong matches; tune on the strict figures.
+    extra = sum(len(predicted.get(pid, set()) - truth) for pid, truth in gold.items()
+                if predicted.get(pid, set()) & truth)
+    p, r, f = prf(total[0], total[1] - extra, total[2])
+    print(f"{'micro, extras on found rows ignored':36} {p:6.3f} {r:6.3f} {f:6.3f}   (a bound, not the target)")
     low = [label for label in supported if prf(tp[label], fp[label], fn[label])[0] < 0.6]
     if unsupported:
         print("labels with support 0 in this split (every prediction is a false positive):")
