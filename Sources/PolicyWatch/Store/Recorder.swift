@@ -362,7 +362,7 @@ public struct Recorder: Sendable {
       needed.formUnion(line.pages?.values ?? [:].values)
     }
     for (hash, bytes) in objects where keepsLatestSnapshots || needed.contains(hash) {
-      try store.putObject(bytes, for: ref)
+      try store.putObject(bytes, hash: hash, for: ref)
     }
     try store.appendTimeline(lines, for: ref)
     for line in lines { state.apply(line) }

@@ -123,7 +123,7 @@ public final class SnapshotStore: @unchecked Sendable {
 
   public func version(_ id: String, of ref: DocumentRef) -> VersionRecord? {
     guard let bytes = FileIO.read("\(directory(ref))/versions/\(id).json") else { return nil }
-    return try? StoreJSON.decoder.decode(VersionRecord.self, from: Data(bytes))
+    return VersionRecord.fromStoreJSON(bytes)
   }
 
   /// The ids of every stored version of a document.
@@ -135,8 +135,7 @@ public final class SnapshotStore: @unchecked Sendable {
   func writeVersion(_ record: VersionRecord, for ref: DocumentRef) throws(StoreIOError) {
     let file = "\(directory(ref))/versions/\(record.id).json"
     guard !FileIO.exists(file) else { return }
-    let bytes = StoreJSON.pretty(record)
-    try FileIO.writeAtomically(bytes, to: file)
+    try FileIO.writeAtomically(record.storeJSON(), to: file)
   }
 
   /// Whether the raw snapshot `hash` is stored, without reading it.
@@ -156,10 +155,11 @@ public final class SnapshotStore: @unchecked Sendable {
     return Gzip.isGzip(stored) && SHA256.hex(stored) != hash ? nil : stored
   }
 
-  /// Stores a raw snapshot under the SHA-256 of its bytes as fetched, gzip-compressed.
+  /// Stores a raw snapshot under the SHA-256 of its bytes as fetched, gzip-compressed. `hash`, when the caller
+  /// has it already (the recorder hashes every fetched body once), must be `SHA256.hex(bytes)`.
   @discardableResult
-  func putObject(_ bytes: [UInt8], for ref: DocumentRef) throws(StoreIOError) -> String {
-    let hash = SHA256.hex(bytes)
+  func putObject(_ bytes: [UInt8], hash known: String? = nil, for ref: DocumentRef) throws(StoreIOError) -> String {
+    let hash = known ?? SHA256.hex(bytes)
     let file = "\(directory(ref))/objects/\(hash)"
     if !FileIO.exists(file) { try FileIO.writeAtomically(Gzip.compress(bytes) ?? bytes, to: file) }
     return hash

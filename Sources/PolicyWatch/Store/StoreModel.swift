@@ -92,7 +92,7 @@ public struct DataUseFinding: Sendable, Codable, Equatable {
 }
 
 /// An extracted text version, stored once per distinct text in `versions/<id>.json`.
-public struct VersionRecord: Sendable, Codable {
+public struct VersionRecord: Sendable, Codable, Equatable {
   public var id: String
   public var service: String
   public var document: String
