@@ -224,6 +224,72 @@ extension VersionRecord {
   }
 }
 
+extension DocumentState {
+  /// `state.json`: the bytes of `StoreJSON.pretty(self)` (with `pinned` sorted, where `JSONEncoder` writes a set in
+  /// its hash order), written without `Codable`.
+  func storeJSON() -> [UInt8] {
+    var writer = StoreJSONWriter(pretty: true, capacity: 1024 + 80 * pinned.count)
+    func optionalString(_ key: String, _ value: String?) {
+      guard let value else { return }
+      writer.key(key)
+      writer.string(value)
+    }
+    func optionalDate(_ key: String, _ value: Date?) { optionalString(key, value.map(StoreJSON.format)) }
+    writer.beginObject()
+    optionalString("current", current)
+    optionalDate("currentLastSeen", currentLastSeen)
+    if let summary = currentSummary {
+      writer.key("currentSummary")
+      writer.beginObject()
+      writer.key("clauseCount")
+      writer.int(summary.clauseCount)
+      writer.key("extractor")
+      writer.int(summary.extractor)
+      writer.key("id")
+      writer.string(summary.id)
+      optionalString("language", summary.language)
+      writer.key("rules")
+      writer.string(summary.rules)
+      writer.endObject()
+    }
+    writer.key("document")
+    writer.string(document)
+    optionalString("inaccessibleReason", inaccessibleReason)
+    optionalDate("inaccessibleSince", inaccessibleSince)
+    optionalDate("lastAttempt", lastAttempt)
+    writer.key("pages")
+    writer.beginObject()
+    for (id, page) in pages.sorted(by: { $0.key < $1.key }) {
+      writer.key(id)
+      writer.beginObject()
+      optionalString("etag", page.etag)
+      optionalString("httpCharset", page.httpCharset)
+      optionalString("lastModified", page.lastModified)
+      optionalString("latestSnapshot", page.latestSnapshot)
+      writer.key("url")
+      writer.string(page.url)
+      writer.endObject()
+    }
+    writer.endObject()
+    writer.key("pinned")
+    writer.stringArray(pinned.sorted())
+    writer.key("recent")
+    writer.stringArray(recent)
+    writer.key("service")
+    writer.string(service)
+    writer.endObject()
+    var bytes = writer.bytes
+    bytes.append(0x0A)
+    return bytes
+  }
+
+  /// Reads `state.json`: the hand-written reader, else `JSONDecoder`.
+  static func fromStoreJSON(_ bytes: [UInt8]) -> DocumentState? {
+    if let state = StoreJSONReader.state(bytes) { return state }
+    return try? StoreJSON.decoder.decode(DocumentState.self, from: Data(bytes))
+  }
+}
+
 /// A strict reader of `versions/<id>.json`. It returns a record only when the whole input is well-formed JSON of
 /// the record's shape (any key order and whitespace, unknown keys skipped, `null` for absent optionals), and nil
 /// for anything else, however minor (a number with a fraction, a duplicated key, a lone surrogate, invalid UTF-8,
@@ -243,7 +309,122 @@ struct StoreJSONReader {
     }
   }
 
+  static func state(_ bytes: [UInt8]) -> DocumentState? {
+    bytes.withUnsafeBufferPointer { buffer in
+      var reader = StoreJSONReader(buffer)
+      guard let state = reader.documentState() else { return nil }
+      reader.skipSpace()
+      return reader.position == buffer.count ? state : nil
+    }
+  }
+
+  /// The `time` of a timeline line, without decoding the rest (its events can be long); nil when the line is
+  /// not an object with one well-formed `time`.
+  static func timelineTime(_ bytes: [UInt8]) -> Date? {
+    bytes.withUnsafeBufferPointer { buffer in
+      var reader = StoreJSONReader(buffer)
+      var time: Date?
+      let complete = reader.object { reader, key in
+        key == "time" ? Self.set(&time, reader.string().flatMap(StoreJSON.parse)) : reader.skipValue(depth: 1)
+      }
+      reader.skipSpace()
+      return complete && reader.position == buffer.count ? time : nil
+    }
+  }
+
   // MARK: The record's shape
+
+  private mutating func documentState() -> DocumentState? {
+    var service: String?
+    var document: String?
+    var current: String??
+    var currentLastSeen: Date??
+    var recent: [String]?
+    var pages: [String: PageState]?
+    var lastAttempt: Date??
+    var inaccessibleSince: Date??
+    var inaccessibleReason: String??
+    var currentSummary: VersionSummary??
+    var pinned: [String]?
+    let complete = object { reader, key in
+      switch key {
+      case "service": return Self.set(&service, reader.string())
+      case "document": return Self.set(&document, reader.string())
+      case "current": return reader.setOptional(&current) { $0.string() }
+      case "currentLastSeen": return reader.setOptional(&currentLastSeen) { $0.string().flatMap(StoreJSON.parse) }
+      case "recent": return Self.set(&recent, reader.array { $0.string() })
+      case "pages": return Self.set(&pages, reader.pageStates())
+      case "lastAttempt": return reader.setOptional(&lastAttempt) { $0.string().flatMap(StoreJSON.parse) }
+      case "inaccessibleSince":
+        return reader.setOptional(&inaccessibleSince) { $0.string().flatMap(StoreJSON.parse) }
+      case "inaccessibleReason": return reader.setOptional(&inaccessibleReason) { $0.string() }
+      case "currentSummary": return reader.setOptional(&currentSummary) { $0.versionSummary() }
+      case "pinned": return Self.set(&pinned, reader.array { $0.string() })
+      default: return reader.skipValue(depth: 1)
+      }
+    }
+    guard complete, let service, let document, let recent, let pages, let pinned else { return nil }
+    var state = DocumentState(service: service, document: document)
+    state.current = current ?? nil
+    state.currentLastSeen = currentLastSeen ?? nil
+    state.recent = recent
+    state.pages = pages
+    state.lastAttempt = lastAttempt ?? nil
+    state.inaccessibleSince = inaccessibleSince ?? nil
+    state.inaccessibleReason = inaccessibleReason ?? nil
+    state.currentSummary = currentSummary ?? nil
+    state.pinned = Set(pinned)
+    return state
+  }
+
+  private mutating func pageStates() -> [String: PageState]? {
+    var map: [String: PageState] = [:]
+    let complete = object { reader, id in
+      guard map[id] == nil else { return false }
+      var url: String?
+      var etag: String??
+      var lastModified: String??
+      var latestSnapshot: String??
+      var httpCharset: String??
+      let page = reader.object { reader, key in
+        switch key {
+        case "url": return Self.set(&url, reader.string())
+        case "etag": return reader.setOptional(&etag) { $0.string() }
+        case "lastModified": return reader.setOptional(&lastModified) { $0.string() }
+        case "latestSnapshot": return reader.setOptional(&latestSnapshot) { $0.string() }
+        case "httpCharset": return reader.setOptional(&httpCharset) { $0.string() }
+        default: return reader.skipValue(depth: 3)
+        }
+      }
+      guard page, let url else { return false }
+      map[id] = PageState(
+        url: url, etag: etag ?? nil, lastModified: lastModified ?? nil, latestSnapshot: latestSnapshot ?? nil,
+        httpCharset: httpCharset ?? nil)
+      return true
+    }
+    return complete ? map : nil
+  }
+
+  private mutating func versionSummary() -> VersionSummary? {
+    var id: String?
+    var rules: String?
+    var extractor: Int?
+    var clauseCount: Int?
+    var language: String??
+    let complete = object { reader, key in
+      switch key {
+      case "id": return Self.set(&id, reader.string())
+      case "rules": return Self.set(&rules, reader.string())
+      case "extractor": return Self.set(&extractor, reader.int())
+      case "clauseCount": return Self.set(&clauseCount, reader.int())
+      case "language": return reader.setOptional(&language) { $0.string() }
+      default: return reader.skipValue(depth: 2)
+      }
+    }
+    guard complete, let id, let rules, let extractor, let clauseCount else { return nil }
+    return VersionSummary(
+      id: id, rules: rules, extractor: extractor, clauseCount: clauseCount, language: language ?? nil)
+  }
 
   private mutating func versionRecord() -> VersionRecord? {
     var id: String?

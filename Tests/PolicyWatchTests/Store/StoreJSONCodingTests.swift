@@ -117,3 +117,68 @@ struct StoreJSONCodingTests {
     }
   }
 }
+
+extension StoreJSONCodingTests {
+  static func state(_ random: inout SplitMix64) -> DocumentState {
+    func date() -> Date? {
+      random.next() % 2 == 0 ? Date(timeIntervalSince1970: TimeInterval(random.next() % 4_102_444_800)) : nil
+    }
+    func maybe(_ random: inout SplitMix64) -> String? { random.next() % 2 == 0 ? text(&random) : nil }
+    var state = DocumentState(service: text(&random), document: text(&random))
+    state.current = maybe(&random)
+    state.currentLastSeen = date()
+    state.recent = (0..<Int(random.next() % 4)).map { _ in random.word() }
+    for _ in 0..<Int(random.next() % 3) {
+      state.pages[text(&random)] = PageState(
+        url: text(&random), etag: maybe(&random), lastModified: maybe(&random), latestSnapshot: maybe(&random),
+        httpCharset: maybe(&random))
+    }
+    state.lastAttempt = date()
+    state.inaccessibleSince = date()
+    state.inaccessibleReason = maybe(&random)
+    if random.next() % 2 == 0 {
+      state.currentSummary = VersionSummary(
+        id: random.word(), rules: random.word(), extractor: Int(random.next() % 9),
+        clauseCount: Int(random.next() % 900), language: maybe(&random))
+    }
+    state.pinned = Set((0..<Int(random.next() % 4)).map { _ in random.word() })
+    return state
+  }
+
+  @Test("state.json: JSONEncoder's bytes (a set of pinned hashes sorted), read back both ways")
+  func randomisedStates() throws {
+    var random = SplitMix64(seed: 13)
+    for _ in 0..<400 {
+      let state = Self.state(&random)
+      let fast = state.storeJSON()
+      if state.pinned.count <= 1 {
+        #expect(fast == StoreJSON.pretty(state), "\(String(decoding: fast, as: UTF8.self))")
+      }
+      #expect(try StoreJSON.decoder.decode(DocumentState.self, from: Data(fast)) == state)
+      #expect(StoreJSONReader.state(StoreJSON.pretty(state)) == state)
+      #expect(StoreJSONReader.state(Array(StoreJSON.line(state).utf8)) == state)
+      #expect(DocumentState.fromStoreJSON(Array(StoreJSON.line(state).utf8) + Array("x".utf8)) == nil)
+    }
+  }
+
+  @Test("the time of a timeline line is read alone, as JSONDecoder reads it")
+  func timelineTimes() throws {
+    var random = SplitMix64(seed: 17)
+    for _ in 0..<200 {
+      let time = Date(timeIntervalSince1970: TimeInterval(random.next() % 4_102_444_800))
+      let entry = TimelineEntry(
+        time: time, url: Self.text(&random), status: 200, etag: nil, lastModified: nil, outcome: .recorded,
+        reason: Self.text(&random), snapshot: random.word(), kept: true, version: random.word(), pages: nil,
+        events: nil)
+      let line = Array(StoreJSON.line(entry).utf8)
+      #expect(StoreJSONReader.timelineTime(line) == time)
+    }
+    #expect(
+      StoreJSONReader.timelineTime(Array(#"{"time": "2024-09-19T08:00:00Z", "x": [1, {"y": null}]}"#.utf8)) != nil)
+    #expect(StoreJSONReader.timelineTime(Array(#"{"time": "yesterday"}"#.utf8)) == nil)
+    #expect(
+      StoreJSONReader.timelineTime(Array(#"{"time": "2024-09-19T08:00:00Z", "time": "2024-09-19T08:00:00Z"}"#.utf8))
+        == nil)
+    #expect(StoreJSONReader.timelineTime(Array(#"{"time": "2024-09-19T08:00:00Z""#.utf8)) == nil)
+  }
+}
