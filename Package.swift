@@ -30,6 +30,12 @@ let package = Package(
       pkgConfig: "libcrypto",
       providers: [.apt(["libssl-dev"])]
     ),
+    // libdeflate, for gzip-compressing stored snapshots (whole buffers, twice zlib's speed, the same format).
+    .systemLibrary(
+      name: "CDeflate",
+      pkgConfig: "libdeflate",
+      providers: [.apt(["libdeflate-dev"])]
+    ),
     // Typed, non-variadic C wrappers for what Swift cannot call directly (see pw_shims.h).
     .target(
       name: "CPolicyWatchShims",
@@ -40,7 +46,8 @@ let package = Package(
     .target(
       name: "PolicyWatch",
       dependencies: [
-        "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", .product(name: "Logging", package: "swift-log"),
+        "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", "CDeflate",
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // The thin command-line shell over the library.

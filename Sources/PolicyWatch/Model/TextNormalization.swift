@@ -7,6 +7,13 @@ import Foundation
 /// space; trimmed. Case is kept: a change of case is shown, but `TextNormalization.looseKey` folds it.
 public enum TextNormalization {
   public static func key(_ text: String) -> String {
+    // Most clauses come out of extraction already in key form (ASCII, whitespace collapsed): return them as they
+    // are, without building a copy (`normalizedKey` is the definition).
+    isASCIIKey(text) ? text : normalizedKey(text)
+  }
+
+  /// `key` by its definition, for any text.
+  static func normalizedKey(_ text: String) -> String {
     // NFKC is the identity on ASCII, Latin-1 letters and the characters mapped below; most clauses are only
     // that, and skip Foundation's normalisation (the costliest step of extraction otherwise).
     var normalized = needsNFKC(text) ? text.precomposedStringWithCompatibilityMapping : text
@@ -46,6 +53,19 @@ public enum TextNormalization {
       }
       return String(decoding: output, as: UTF8.self)
     }
+  }
+
+  /// Whether `text` is its own key by the rules of `key` for ASCII: no tab, newline or other ASCII whitespace but
+  /// single inner spaces, no leading or trailing space, no backtick (made an apostrophe), nothing beyond ASCII.
+  static func isASCIIKey(_ text: String) -> Bool {
+    var previous: UInt8 = 0x20  // a leading space fails like a double one
+    for byte in text.utf8 {
+      if byte >= 0x80 || byte == 0x60 || (byte >= 0x09 && byte <= 0x0D) || (byte == 0x20 && previous == 0x20) {
+        return false
+      }
+      previous = byte
+    }
+    return previous != 0x20 || text.isEmpty
   }
 
   static func needsNFKC(_ text: String) -> Bool {

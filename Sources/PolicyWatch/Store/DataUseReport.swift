@@ -13,9 +13,9 @@ public enum DataUseReport {
     }
     func top(_ section: [String]) -> String { section.first ?? "" }
     // Classifying is the costly step (most of a changed `check`), so it is done lazily and once per distinct
-    // text: the changed clauses first; the previous version only section by section, when a changed clause has
-    // a match to compare; the whole new version only when a removed clause was a protection. A change without
-    // data-use language costs the classification of its changed clauses alone.
+    // text: the changed clauses first; of the previous version only the clauses that could have said the same
+    // thing (see `baselineContains`); the whole new version only when a removed clause was a protection. A change
+    // without data-use language costs the classification of its changed clauses alone.
     var memo: [String: [DataUseMatch]] = [:]
     func classify(_ text: String) -> [DataUseMatch] {
       if let known = memo[text] { return known }
@@ -23,20 +23,37 @@ public enum DataUseReport {
       memo[text] = matches
       return matches
     }
-    var baselines: [String: Set<Seen>] = [:]
+    // Whether a clause of the previous version, in the same top section, had the same match (category,
+    // polarity, matched words). A match's words are a slice of the clause's `TextNormalization.key`, and Swift
+    // lowercases scalar by scalar, so a clause whose lowercased key does not hold the words (byte for byte) cannot
+    // have had that match: only the clauses that hold them are classified. The answer is the one classifying the
+    // whole section gives; `DataUseReportTests` compares both on generated versions.
+    var oldIndicesBySection: [String: [Int]] = [:]
+    for (index, clause) in old.enumerated() { oldIndicesBySection[top(clause.section), default: []].append(index) }
+    var loweredKeys: [Int: [UInt8]] = [:]
+    var baselines: [Seen: Bool] = [:]
     func baselineContains(_ seen: Seen) -> Bool {
-      if let known = baselines[seen.section] { return known.contains(seen) }
-      var baseline = Set<Seen>()
-      for clause in old where top(clause.section) == seen.section {
-        for match in classify(clause.text) {
-          baseline.insert(
-            Seen(
-              section: seen.section, category: match.category, polarity: match.polarity,
-              match: match.match.lowercased()))
+      if let known = baselines[seen] { return known }
+      let words = Array(seen.match.utf8)
+      var found = false
+      for index in oldIndicesBySection[seen.section] ?? [] {
+        let lowered: [UInt8]
+        if let known = loweredKeys[index] {
+          lowered = known
+        } else {
+          lowered = Array(TextNormalization.key(old[index].text).lowercased().utf8)
+          loweredKeys[index] = lowered
+        }
+        guard Self.bytes(lowered, contain: words) else { continue }
+        if classify(old[index].text).contains(where: {
+          $0.category == seen.category && $0.polarity == seen.polarity && $0.match.lowercased() == seen.match
+        }) {
+          found = true
+          break
         }
       }
-      baselines[seen.section] = baseline
-      return baseline.contains(seen)
+      baselines[seen] = found
+      return found
     }
     var newCategoriesCache: Set<String>?
     func newCategories() -> Set<String> {
@@ -94,5 +111,18 @@ public enum DataUseReport {
       }
     }
     return findings
+  }
+
+  /// Whether `haystack` holds `needle` as consecutive bytes.
+  static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+    guard let first = needle.first else { return true }
+    guard haystack.count >= needle.count else { return false }
+    var start = 0
+    let last = haystack.count - needle.count
+    while start <= last {
+      if haystack[start] == first, haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+      start += 1
+    }
+    return false
   }
 }

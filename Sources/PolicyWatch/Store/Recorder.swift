@@ -253,10 +253,12 @@ public struct Recorder: Sendable {
     if let previous = summary {
       let before = previous.clauseCount
       let after = extracted.clauses.count
-      let confirmed =
+      // Whether the last attempt already showed this shrunk text (read only when the text shrank).
+      func confirmed() -> Bool {
         store.lastTimelineEntry(ref).map { $0.outcome == .inaccessible && $0.version == id } ?? false
+      }
       let rulesChanged = !technicalEvents.isEmpty || previous.rules != fingerprint
-      if before >= 8, Double(after) < Double(before) * minimumKeptShare, !confirmed, !rulesChanged {
+      if before >= 8, Double(after) < Double(before) * minimumKeptShare, !rulesChanged, !confirmed() {
         // Remember the shrunk text: if the next fetch shows it again, it is the document now, not a broken page.
         return try inaccessible(
           .inaccessible, "the page lost most of its text (\(after) of \(before) clauses left)", snapshot: snapshot,
@@ -362,7 +364,7 @@ public struct Recorder: Sendable {
       needed.formUnion(line.pages?.values ?? [:].values)
     }
     for (hash, bytes) in objects where keepsLatestSnapshots || needed.contains(hash) {
-      try store.putObject(bytes, for: ref)
+      try store.putObject(bytes, hash: hash, for: ref)
     }
     try store.appendTimeline(lines, for: ref)
     for line in lines { state.apply(line) }

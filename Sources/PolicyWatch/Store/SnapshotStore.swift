@@ -105,6 +105,13 @@ public final class SnapshotStore: @unchecked Sendable {
     return try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line))
   }
 
+  /// The time of the last complete timeline line (only that field is read when the line is well-formed).
+  func lastTimelineTime(_ ref: DocumentRef) -> Date? {
+    guard let line = FileIO.lastLine("\(directory(ref))/timeline.jsonl") else { return nil }
+    if let time = StoreJSONReader.timelineTime(line) { return time }
+    return (try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)))?.time
+  }
+
   func appendTimeline(_ entries: [TimelineEntry], for ref: DocumentRef) throws(StoreIOError) {
     try FileIO.appendLines(entries.map(StoreJSON.line), to: "\(directory(ref))/timeline.jsonl")
   }
@@ -123,7 +130,7 @@ public final class SnapshotStore: @unchecked Sendable {
 
   public func version(_ id: String, of ref: DocumentRef) -> VersionRecord? {
     guard let bytes = FileIO.read("\(directory(ref))/versions/\(id).json") else { return nil }
-    return try? StoreJSON.decoder.decode(VersionRecord.self, from: Data(bytes))
+    return VersionRecord.fromStoreJSON(bytes)
   }
 
   /// The ids of every stored version of a document.
@@ -135,8 +142,7 @@ public final class SnapshotStore: @unchecked Sendable {
   func writeVersion(_ record: VersionRecord, for ref: DocumentRef) throws(StoreIOError) {
     let file = "\(directory(ref))/versions/\(record.id).json"
     guard !FileIO.exists(file) else { return }
-    let bytes = StoreJSON.pretty(record)
-    try FileIO.writeAtomically(bytes, to: file)
+    try FileIO.writeAtomically(record.storeJSON(), to: file)
   }
 
   /// Whether the raw snapshot `hash` is stored, without reading it.
@@ -156,10 +162,11 @@ public final class SnapshotStore: @unchecked Sendable {
     return Gzip.isGzip(stored) && SHA256.hex(stored) != hash ? nil : stored
   }
 
-  /// Stores a raw snapshot under the SHA-256 of its bytes as fetched, gzip-compressed.
+  /// Stores a raw snapshot under the SHA-256 of its bytes as fetched, gzip-compressed. `hash`, when the caller
+  /// has it already (the recorder hashes every fetched body once), must be `SHA256.hex(bytes)`.
   @discardableResult
-  func putObject(_ bytes: [UInt8], for ref: DocumentRef) throws(StoreIOError) -> String {
-    let hash = SHA256.hex(bytes)
+  func putObject(_ bytes: [UInt8], hash known: String? = nil, for ref: DocumentRef) throws(StoreIOError) -> String {
+    let hash = known ?? SHA256.hex(bytes)
     let file = "\(directory(ref))/objects/\(hash)"
     if !FileIO.exists(file) { try FileIO.writeAtomically(Gzip.compress(bytes) ?? bytes, to: file) }
     return hash
@@ -176,11 +183,14 @@ public final class SnapshotStore: @unchecked Sendable {
   public func state(_ ref: DocumentRef) -> DocumentState {
     let file = "\(directory(ref))/state.json"
     var state =
-      FileIO.read(file).flatMap { try? StoreJSON.decoder.decode(DocumentState.self, from: Data($0)) }
+      FileIO.read(file).flatMap(DocumentState.fromStoreJSON)
       ?? DocumentState(service: ref.service, document: ref.document)
     // Only when the timeline's last line is newer than the state (a crash between the two writes) is the whole
     // timeline read again.
-    if let last = lastTimelineEntry(ref), state.lastAttempt.map({ last.time > $0 }) ?? true {
+    // (Only the time of the last line is read first; the whole line only when that time says the state lags.)
+    if let time = lastTimelineTime(ref), state.lastAttempt.map({ time > $0 }) ?? true,
+      let last = lastTimelineEntry(ref), state.lastAttempt.map({ last.time > $0 }) ?? true
+    {
       let lagging = timeline(ref).filter { entry in state.lastAttempt.map { entry.time > $0 } ?? true }
       for entry in lagging { state.apply(entry) }
     }
@@ -189,8 +199,7 @@ public final class SnapshotStore: @unchecked Sendable {
 
   func writeState(_ state: DocumentState, for ref: DocumentRef) throws(StoreIOError) {
     // A cache of the timeline (see `state(_:)`): atomic, but not worth an fsync.
-    let bytes = StoreJSON.pretty(state)
-    try FileIO.writeAtomically(bytes, to: "\(directory(ref))/state.json", durable: false)
+    try FileIO.writeAtomically(state.storeJSON(), to: "\(directory(ref))/state.json", durable: false)
   }
 }
 

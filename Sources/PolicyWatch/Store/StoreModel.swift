@@ -92,7 +92,7 @@ public struct DataUseFinding: Sendable, Codable, Equatable {
 }
 
 /// An extracted text version, stored once per distinct text in `versions/<id>.json`.
-public struct VersionRecord: Sendable, Codable {
+public struct VersionRecord: Sendable, Codable, Equatable {
   public var id: String
   public var service: String
   public var document: String
@@ -124,7 +124,7 @@ public struct PageState: Sendable, Codable, Equatable {
 }
 
 /// A document's `state.json`: written last in every update, so it always describes complete work.
-public struct DocumentState: Sendable, Codable {
+public struct DocumentState: Sendable, Codable, Equatable {
   public var service: String
   public var document: String
   /// The version the document currently shows (the last good one).
@@ -153,6 +153,14 @@ public struct VersionSummary: Sendable, Codable, Equatable {
   public var extractor: Int
   public var clauseCount: Int
   public var language: String?
+
+  init(id: String, rules: String, extractor: Int, clauseCount: Int, language: String?) {
+    self.id = id
+    self.rules = rules
+    self.extractor = extractor
+    self.clauseCount = clauseCount
+    self.language = language
+  }
 
   init(_ record: VersionRecord) {
     id = record.id

@@ -32,13 +32,18 @@ public enum VersionIdentity {
 
   /// Whether `text` holds `word` (plain byte comparison).
   static func contains(_ text: String, _ word: String) -> Bool {
-    let needle = Array(word.utf8)
-    let haystack = Array(text.utf8)
-    guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-    for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-      if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+    var text = text
+    var word = word
+    // On the strings' own UTF-8 storage: no copy per clause.
+    return text.withUTF8 { haystack in
+      word.withUTF8 { needle in
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+          if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
+      }
     }
-    return false
   }
 
   static let chrome: Set<String> = [
@@ -55,7 +60,11 @@ public enum VersionIdentity {
 
   /// Whether the text holds a year (four digits 1900–2199 standing alone): the cheap test before `canonicalDates`.
   static func containsYear(_ text: String) -> Bool {
-    let bytes = Array(text.utf8)
+    var text = text
+    return text.withUTF8 { containsYear(bytes: $0) }
+  }
+
+  private static func containsYear(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard bytes.count >= 4 else { return false }
     func digit(_ index: Int) -> Bool { index >= 0 && index < bytes.count && bytes[index] >= 48 && bytes[index] <= 57 }
     for index in 0...(bytes.count - 4)

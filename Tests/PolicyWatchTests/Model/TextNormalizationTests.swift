@@ -1,0 +1,65 @@
+import Testing
+
+@testable import PolicyWatch
+
+@Suite("Text normalisation: fast paths agree with the definitions")
+struct TextNormalizationTests {
+  /// Random text over pieces that hit every rule: spaces and other whitespace (ASCII or not), the backtick,
+  /// invisible characters, typographic marks, non-ASCII letters, compatibility characters, control characters.
+  static func text(_ random: inout SplitMix64) -> String {
+    let pieces = [
+      " ", " ", "  ", "\t", "\n", "\r\n", "`", "'", "\u{A0}", "\u{200B}", "\u{2019}", "\u{2014}", "é", "ﬁ", "\u{0}",
+      "\u{1F}", "2024", "1999", " ago", "x", "We", "sell", ".",
+    ]
+    var text = ""
+    for _ in 0..<Int(random.next() % 10) {
+      text += random.next() % 2 == 0 ? pieces[Int(random.next() % UInt64(pieces.count))] : random.word()
+    }
+    return text
+  }
+
+  @Test("key returns text already in key form as it is, and equals the definition on any text")
+  func keyFastPath() {
+    var random = SplitMix64(seed: 99)
+    var fast = 0
+    for _ in 0..<5000 {
+      let text = Self.text(&random)
+      #expect(TextNormalization.key(text) == TextNormalization.normalizedKey(text), "\(text.debugDescription)")
+      if TextNormalization.isASCIIKey(text) {
+        fast += 1
+        #expect(TextNormalization.normalizedKey(text) == text, "\(text.debugDescription)")
+      }
+    }
+    #expect(fast > 500, "the fast path was taken \(fast) times")
+    for text in ["", "a", "We sell data.", "a\u{1}b"] { #expect(TextNormalization.isASCIIKey(text)) }
+    for text in [" a", "a ", "a  b", "a\tb", "a`b", "caf\u{E9}"] { #expect(!TextNormalization.isASCIIKey(text)) }
+  }
+
+  @Test("version identity's byte searches agree with String's")
+  func identitySearches() {
+    var random = SplitMix64(seed: 5)
+    for _ in 0..<3000 {
+      let text = Self.text(&random)
+      #expect(VersionIdentity.contains(text, " ago") == Array(text.utf8).contains(subsequence: Array(" ago".utf8)))
+      let year = text.unicodeScalars.indices.contains { index in
+        let digits = text.unicodeScalars[index...].prefix(4)
+        guard digits.count == 4, digits.allSatisfy({ ("0"..."9").contains($0) }) else { return false }
+        let value = Int(String(String.UnicodeScalarView(digits)))!
+        let before =
+          index == text.unicodeScalars.startIndex ? nil : text.unicodeScalars[text.unicodeScalars.index(before: index)]
+        let afterIndex = text.unicodeScalars.index(index, offsetBy: 4)
+        let after = afterIndex == text.unicodeScalars.endIndex ? nil : text.unicodeScalars[afterIndex]
+        return (1900...2199).contains(value) && !(before.map { ("0"..."9").contains($0) } ?? false)
+          && !(after.map { ("0"..."9").contains($0) } ?? false)
+      }
+      #expect(VersionIdentity.containsYear(text) == year, "\(text.debugDescription)")
+    }
+  }
+}
+
+extension Array where Element: Equatable {
+  fileprivate func contains(subsequence: [Element]) -> Bool {
+    guard !subsequence.isEmpty, count >= subsequence.count else { return false }
+    return (0...(count - subsequence.count)).contains { self[$0..<$0 + subsequence.count].elementsEqual(subsequence) }
+  }
+}
