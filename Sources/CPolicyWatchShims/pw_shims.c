@@ -107,39 +107,6 @@ xmlXPathContextPtr pw_xpath_context_new(xmlDocPtr doc, pw_xpath_error *sink) {
 #include <stdlib.h>
 #include <zlib.h>
 
-int pw_gzip(const unsigned char *data, size_t length, int level, unsigned char **out, size_t *out_length) {
-  if (length > (size_t)UINT_MAX / 2) {
-    return Z_BUF_ERROR;  // zlib counts in uInt: larger inputs would be cut silently
-  }
-  z_stream stream;
-  memset(&stream, 0, sizeof(stream));
-  // windowBits 15 + 16: gzip framing, so a stored object can be read with zcat.
-  int status = deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  if (status != Z_OK) {
-    return status;
-  }
-  size_t capacity = deflateBound(&stream, (uLong)length) + 32;
-  unsigned char *buffer = malloc(capacity);
-  if (buffer == NULL) {
-    deflateEnd(&stream);
-    return Z_MEM_ERROR;
-  }
-  stream.next_in = (Bytef *)data;
-  stream.avail_in = (uInt)length;
-  stream.next_out = buffer;
-  stream.avail_out = (uInt)capacity;
-  status = deflate(&stream, Z_FINISH);
-  size_t produced = stream.total_out;
-  deflateEnd(&stream);
-  if (status != Z_STREAM_END) {
-    free(buffer);
-    return status == Z_OK ? Z_BUF_ERROR : status;
-  }
-  *out = buffer;
-  *out_length = produced;
-  return Z_OK;
-}
-
 int pw_gunzip(const unsigned char *data, size_t length, size_t limit, unsigned char **out, size_t *out_length) {
   if (length > (size_t)UINT_MAX / 2 || limit > (size_t)UINT_MAX / 2) {
     return Z_BUF_ERROR;  // zlib counts in uInt

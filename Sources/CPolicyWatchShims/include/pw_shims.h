@@ -76,14 +76,12 @@ typedef struct pw_xpath_error {
 /// for `doc` whose errors are written into `sink` (which must outlive the context).
 xmlXPathContextPtr pw_xpath_context_new(xmlDocPtr doc, pw_xpath_error *sink);
 
-// --- zlib: deflateInit2 / inflateInit2 are macros, Swift cannot call them. Raw snapshots are stored gzip-framed.
+// --- zlib: inflateInit2 is a macro, Swift cannot call it. Raw snapshots are stored gzip-framed (written by
+// libdeflate, see Store/Gzip.swift) and read back with zlib, which also reads objects written by older versions.
 
-/// Why: deflateInit2 is a macro. Compresses `length` bytes into a new gzip stream at `level` (0-9).
-/// On success returns 0 and sets *out (allocated with malloc: the caller frees it with free()) and *out_length;
-/// on failure returns a zlib error code and sets nothing.
-int pw_gzip(const unsigned char *data, size_t length, int level, unsigned char **out, size_t *out_length);
 /// Why: inflateInit2 is a macro. Decompresses a gzip stream, refusing output larger than `limit` bytes.
-/// Same ownership and return convention as pw_gzip (Z_BUF_ERROR when over `limit` or truncated).
+/// On success returns 0 and sets *out (allocated with malloc: the caller frees it with free()) and *out_length;
+/// on failure returns a zlib error code (Z_BUF_ERROR when over `limit` or truncated) and sets nothing.
 int pw_gunzip(const unsigned char *data, size_t length, size_t limit, unsigned char **out, size_t *out_length);
 
 #endif
