@@ -323,16 +323,17 @@ struct ClauseBuilder {
 
   private mutating func flush() {
     let index = blocks.count - 1
-    let block = blocks[index]
+    // Collapse before emptying the buffer: emptying a buffer that a copy still shares would allocate a new one.
+    let text = ClauseBuilder.collapse(bytes: blocks[index].buffer[...])
+    let links = blocks[index].links
     blocks[index].buffer.removeAll(keepingCapacity: true)
     blocks[index].links = []
     blocks[index].generation += 1
-    let text = ClauseBuilder.collapse(bytes: block.buffer[...])
     guard !text.isEmpty else { return }
     emit(
       Clause(
-        kind: block.kind, text: text, section: sections.map(\.text), level: block.level, links: block.links,
-        source: source))
+        kind: blocks[index].kind, text: text, section: sections.map(\.text), level: blocks[index].level,
+        links: links, source: source))
   }
 
   private mutating func emit(_ clause: Clause) {
@@ -351,48 +352,52 @@ struct ClauseBuilder {
   /// `collapse` over UTF-8 bytes, in one pass: ASCII bytes are handled directly; a multi-byte sequence is decoded
   /// only to ask whether it is a Unicode space. Invalid sequences are repaired by the final `String(decoding:)`.
   static func collapse(bytes raw: ArraySlice<UInt8>, lineSeparator: String = "\n") -> String {
+    let separator = Array(lineSeparator.utf8)
     var out: [UInt8] = []
     out.reserveCapacity(raw.count)
-    var lineIsEmpty = true
-    var pendingSpace = false
-    var pendingSeparator = false
-    var index = raw.startIndex
-    let end = raw.endIndex
-    while index < end {
-      let byte = raw[index]
-      var length = 1
-      var isSpace = false
-      if byte == lineBreak {
-        if !lineIsEmpty { pendingSeparator = true }
-        lineIsEmpty = true
-        pendingSpace = false
-        index += 1
-        continue
-      } else if byte < 0x80 {
-        isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
-      } else {
-        length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-        if index + length > end { length = 1 }
-        if length > 1 {
-          var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-          for offset in 1..<length { value = value << 6 | (UInt32(raw[index + offset]) & 0x3F) }
-          if let scalar = Unicode.Scalar(value) { isSpace = isCollapsibleSpace(scalar) }
+    raw.withUnsafeBufferPointer { input in
+      var lineIsEmpty = true
+      var pendingSpace = false
+      var pendingSeparator = false
+      var index = 0
+      let end = input.count
+      while index < end {
+        let byte = input[index]
+        var length = 1
+        var isSpace = false
+        if byte == lineBreak {
+          if !lineIsEmpty { pendingSeparator = true }
+          lineIsEmpty = true
+          pendingSpace = false
+          index += 1
+          continue
+        } else if byte < 0x80 {
+          isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+        } else {
+          length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+          if index + length > end { length = 1 }
+          if length > 1 {
+            var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for offset in 1..<length { value = value << 6 | (UInt32(input[index + offset]) & 0x3F) }
+            if let scalar = Unicode.Scalar(value) { isSpace = isCollapsibleSpace(scalar) }
+          }
         }
-      }
-      if isSpace {
-        pendingSpace = !lineIsEmpty
-      } else {
-        if pendingSeparator {
-          out.append(contentsOf: lineSeparator.utf8)
-          pendingSeparator = false
-        } else if pendingSpace {
-          out.append(0x20)
+        if isSpace {
+          pendingSpace = !lineIsEmpty
+        } else {
+          if pendingSeparator {
+            out.append(contentsOf: separator)
+            pendingSeparator = false
+          } else if pendingSpace {
+            out.append(0x20)
+          }
+          pendingSpace = false
+          lineIsEmpty = false
+          // Byte by byte: appending a slice per character costs a retain and a release each time.
+          for offset in 0..<length { out.append(input[index + offset]) }
         }
-        pendingSpace = false
-        lineIsEmpty = false
-        out.append(contentsOf: raw[index..<(index + length)])
+        index += length
       }
-      index += length
     }
     return String(decoding: out, as: UTF8.self)
   }
