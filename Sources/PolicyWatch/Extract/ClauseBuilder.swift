@@ -362,27 +362,16 @@ struct ClauseBuilder {
       var index = 0
       let end = input.count
       while index < end {
-        let byte = input[index]
-        var length = 1
-        var isSpace = false
-        if byte == lineBreak {
+        if input[index] == lineBreak {
           if !lineIsEmpty { pendingSeparator = true }
           lineIsEmpty = true
           pendingSpace = false
           index += 1
           continue
-        } else if byte < 0x80 {
-          isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
-        } else {
-          length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-          if index + length > end { length = 1 }
-          if length > 1 {
-            var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            for offset in 1..<length { value = value << 6 | (UInt32(input[index + offset]) & 0x3F) }
-            if let scalar = Unicode.Scalar(value) { isSpace = isCollapsibleSpace(scalar) }
-          }
         }
-        if isSpace {
+        let (value, length) = UTF8Sequence.decode(input, at: index)
+        // A lone byte beyond ASCII (invalid UTF-8) is never a space.
+        if (length > 1 || value < 0x80) && TextNormalization.isSpace(value) {
           pendingSpace = !lineIsEmpty
         } else {
           if pendingSeparator {
@@ -401,10 +390,6 @@ struct ClauseBuilder {
     }
     return String(decoding: out, as: UTF8.self)
   }
-
-  /// Whitespace a browser collapses, plus the no-break and other Unicode spaces (cheaper than scalar properties).
-  @inline(__always)
-  static func isCollapsibleSpace(_ scalar: Unicode.Scalar) -> Bool { TextNormalization.isSpace(scalar) }
 
   static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
     var attribute = node.pointee.properties

@@ -26,15 +26,7 @@ public enum TextNormalization {
       var index = 0
       let count = bytes.count
       while index < count {
-        let lead = bytes[index]
-        var length = 1
-        var value = UInt32(lead)
-        if lead >= 0x80 {
-          length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-          guard index + length <= count else { break }
-          value = UInt32(lead & (lead >= 0xF0 ? 0x07 : lead >= 0xE0 ? 0x0F : 0x1F))
-          for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
-        }
+        let (value, length) = UTF8Sequence.decode(bytes, at: index)
         defer { index += length }
         if length > 1, invisible.contains(value) { continue }
         if length == 1 ? (value == 0x20 || (value >= 0x09 && value <= 0x0D)) : isSpace(value) {
