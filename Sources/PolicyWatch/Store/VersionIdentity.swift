@@ -78,36 +78,46 @@ public enum VersionIdentity {
 
   /// "september 18, 2024", "sept. 18th 2024", "18 september 2024" → "2024-09-18".
   static func canonicalDates(_ text: String) -> String {
-    let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    let words = text.split(separator: " ", omittingEmptySubsequences: false)
     guard words.count >= 3 else { return text }
-    var output: [String] = []
-    var index = 0
-    func strip(_ word: String) -> Substring {
+    func strip(_ word: Substring) -> Substring {
       var end = word.endIndex
       while end > word.startIndex, [",", "."].contains(word[word.index(before: end)]) { end = word.index(before: end) }
       return word[..<end]
     }
-    func number(_ word: String, _ range: ClosedRange<Int>) -> Int? {
+    func number(_ word: Substring, _ range: ClosedRange<Int>) -> Int? {
       var digits = strip(word)
       for suffix in ["st", "nd", "rd", "th"] where digits.hasSuffix(suffix) { digits.removeLast(2) }
       guard let value = Int(digits), range.contains(value) else { return nil }
       return value
     }
-    func month(_ word: String) -> Int? { months[String(strip(word))] }
-    func iso(_ year: Int, _ month: Int, _ day: Int, trailing: String) -> String {
-      String(format: "%04d-%02d-%02d", year, month, day) + trailing
+    func month(_ word: Substring) -> Int? { months[String(strip(word))] }
+    /// The ISO date the three words from `index` on spell, keeping the year's trailing comma or period.
+    func date(at index: Int) -> String? {
+      // Cheap test first: a word `number` reads as 1900–2199 starts with "1", "2", "0" or "+".
+      guard index + 2 < words.count, let first = words[index + 2].utf8.first, (48...50).contains(first) || first == 43,
+        let y = number(words[index + 2], 1900...2199)
+      else { return nil }
+      let m: Int
+      let d: Int
+      if let month = month(words[index]), let day = number(words[index + 1], 1...31) {
+        (m, d) = (month, day)
+      } else if let day = number(words[index], 1...31), let month = month(words[index + 1]) {
+        (m, d) = (month, day)
+      } else {
+        return nil
+      }
+      let year = words[index + 2]
+      let trailing = year.hasSuffix(",") ? "," : year.hasSuffix(".") ? "." : ""
+      return String(format: "%04d-%02d-%02d", y, m, d) + trailing
     }
-    func trailing(_ word: String) -> String { word.hasSuffix(",") ? "," : word.hasSuffix(".") ? "." : "" }
+    // Most clauses with a year hold no date ("the Act of 2018"): they are returned as they are, with no rebuilding.
+    guard (0..<(words.count - 2)).contains(where: { date(at: $0) != nil }) else { return text }
+    var output: [Substring] = []
+    var index = 0
     while index < words.count {
-      if index + 2 < words.count, let m = month(words[index]), let d = number(words[index + 1], 1...31),
-        let y = number(words[index + 2], 1900...2199)
-      {
-        output.append(iso(y, m, d, trailing: trailing(words[index + 2])))
-        index += 3
-      } else if index + 2 < words.count, let d = number(words[index], 1...31), let m = month(words[index + 1]),
-        let y = number(words[index + 2], 1900...2199)
-      {
-        output.append(iso(y, m, d, trailing: trailing(words[index + 2])))
+      if let iso = date(at: index) {
+        output.append(Substring(iso))
         index += 3
       } else {
         output.append(words[index])
