@@ -29,16 +29,7 @@ struct FeedCommand: ParsableCommand {
 
   func run() throws {
     let store = try storeOptions.openForReading()
-    let documentFilter = filter.map(DocumentFilter.init)
-    if let documentFilter,
-      !store.documents().contains(where: { documentFilter.matches(service: $0.service, document: $0.document) })
-    {
-      printError(
-        "policywatch: no document matches \(filter ?? ""); the store has: "
-          + store.documents().map(\.name).joined(separator: ", "))
-      throw ExitCode(2)
-    }
-    let events = store.allEvents { documentFilter?.matches(service: $0.service, document: $0.document) ?? true }
+    let events = try DocumentFilter.events(in: store, matching: filter)
     let feed = AtomFeed(title: title, baseURL: baseURL, limit: limit).render(store: store, events: events)
     if let output {
       do {

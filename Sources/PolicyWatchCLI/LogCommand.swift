@@ -36,7 +36,6 @@ struct LogCommand: ParsableCommand {
 
   func run() throws {
     let store = try storeOptions.openForReading()
-    let documentFilter = filter.map(DocumentFilter.init)
     var sinceDate: Date?
     if let since {
       guard let date = EventFormatting.parseDate(since) else {
@@ -45,16 +44,7 @@ struct LogCommand: ParsableCommand {
       }
       sinceDate = date
     }
-    if let documentFilter,
-      !store.documents().contains(where: { documentFilter.matches(service: $0.service, document: $0.document) })
-    {
-      printError(
-        "policywatch: no document matches \(filter ?? ""); the store has: "
-          + store.documents().map(\.name).joined(separator: ", "))
-      throw ExitCode(2)
-    }
-    var events = store.allEvents { ref in documentFilter?.matches(service: ref.service, document: ref.document) ?? true
-    }
+    var events = try DocumentFilter.events(in: store, matching: filter)
     if let sinceDate { events = events.filter { $0.firstSeen >= sinceDate } }
     if dataUse { events = events.filter { !($0.dataUse ?? []).isEmpty } }
     if let limit { events = Array(events.suffix(max(0, limit))) }

@@ -52,6 +52,21 @@ struct DocumentFilter {
   func matches(service: String, document: String) -> Bool {
     service == self.service && (self.document == nil || self.document == document)
   }
+
+  /// The events of the documents `filter` names (all documents without one), in time order; exits with status 2,
+  /// listing the store's documents, when the filter matches none.
+  static func events(in store: SnapshotStore, matching filter: String?) throws -> [StoreEvent] {
+    guard let filter else { return store.allEvents() }
+    let documentFilter = DocumentFilter(filter)
+    guard store.documents().contains(where: { documentFilter.matches(service: $0.service, document: $0.document) })
+    else {
+      printError(
+        "policywatch: no document matches \(filter); the store has: "
+          + store.documents().map(\.name).joined(separator: ", "))
+      throw ExitCode(2)
+    }
+    return store.allEvents { documentFilter.matches(service: $0.service, document: $0.document) }
+  }
 }
 
 /// Writes to standard error.

@@ -167,7 +167,7 @@ final class ConfigReader {
   /// Reports every key that was not read (keys starting with `_` or `//` are comments and allowed).
   func finish() {
     for key in object.keys.sorted() where !read.contains(key) && !key.hasPrefix("_") && !key.hasPrefix("//") {
-      let near = read.filter { Self.editDistance($0.lowercased(), key.lowercased()) <= 2 }.sorted().first
+      let near = read.filter { EditDistance.between($0.lowercased(), key.lowercased()) <= 2 }.sorted().first
       fail(key, "unknown key" + (near.map { " (did you mean \"\($0)\"?)" } ?? ""))
     }
   }
@@ -190,22 +190,5 @@ final class ConfigReader {
 
   static func format(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
-  }
-
-  /// Levenshtein distance, for "did you mean" hints on short keys.
-  static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
-    guard !a.isEmpty else { return b.count }
-    guard !b.isEmpty else { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-      var current = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...b.count {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      previous = current
-    }
-    return previous[b.count]
   }
 }

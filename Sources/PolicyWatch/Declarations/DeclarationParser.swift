@@ -347,26 +347,8 @@ struct DeclarationParser {
   static func suggestion(for key: String, among known: [String]) -> String? {
     let lowered = key.lowercased()
     if let match = known.first(where: { $0.lowercased() == lowered }) { return match }
-    let scored = known.map { ($0, editDistance(lowered, $0.lowercased())) }.filter { $0.1 <= 2 }
+    let scored = known.map { ($0, EditDistance.between(lowered, $0.lowercased(), maxLength: 64)) }.filter { $0.1 <= 2 }
     return scored.min { $0.1 < $1.1 }?.0
-  }
-
-  /// Levenshtein distance, on short field names only (bounded: names longer than 64 characters are not compared).
-  static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
-    if a.count > 64 || b.count > 64 { return Int.max }
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-      var current = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...b.count {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      previous = current
-    }
-    return previous[b.count]
   }
 }
 

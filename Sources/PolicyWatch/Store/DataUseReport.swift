@@ -44,7 +44,10 @@ public enum DataUseReport {
           lowered = Array(TextNormalization.key(old[index].text).lowercased().utf8)
           loweredKeys[index] = lowered
         }
-        guard Self.bytes(lowered, contain: words) else { continue }
+        let holdsWords = lowered.withUnsafeBufferPointer { key in
+          words.withUnsafeBufferPointer { key.contains(bytes: $0) }
+        }
+        guard holdsWords else { continue }
         if classify(old[index].text).contains(where: {
           $0.category == seen.category && $0.polarity == seen.polarity && $0.match.lowercased() == seen.match
         }) {
@@ -111,18 +114,5 @@ public enum DataUseReport {
       }
     }
     return findings
-  }
-
-  /// Whether `haystack` holds `needle` as consecutive bytes.
-  static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
-    guard let first = needle.first else { return true }
-    guard haystack.count >= needle.count else { return false }
-    var start = 0
-    let last = haystack.count - needle.count
-    while start <= last {
-      if haystack[start] == first, haystack[start..<start + needle.count].elementsEqual(needle) { return true }
-      start += 1
-    }
-    return false
   }
 }

@@ -187,10 +187,8 @@ public final class SnapshotStore: @unchecked Sendable {
       ?? DocumentState(service: ref.service, document: ref.document)
     // Only when the timeline's last line is newer than the state (a crash between the two writes) is the whole
     // timeline read again.
-    // (Only the time of the last line is read first; the whole line only when that time says the state lags.)
-    if let time = lastTimelineTime(ref), state.lastAttempt.map({ time > $0 }) ?? true,
-      let last = lastTimelineEntry(ref), state.lastAttempt.map({ last.time > $0 }) ?? true
-    {
+    // (Of the last line, only its time is read.)
+    if let time = lastTimelineTime(ref), state.lastAttempt.map({ time > $0 }) ?? true {
       let lagging = timeline(ref).filter { entry in state.lastAttempt.map { entry.time > $0 } ?? true }
       for entry in lagging { state.apply(entry) }
     }

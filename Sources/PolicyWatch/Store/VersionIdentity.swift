@@ -36,13 +36,7 @@ public enum VersionIdentity {
     var word = word
     // On the strings' own UTF-8 storage: no copy per clause.
     return text.withUTF8 { haystack in
-      word.withUTF8 { needle in
-        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-          if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
-        }
-        return false
-      }
+      word.withUTF8 { needle in !needle.isEmpty && haystack.contains(bytes: needle) }
     }
   }
 
