@@ -196,8 +196,9 @@ public final class SnapshotStore: @unchecked Sendable {
   }
 
   func writeState(_ state: DocumentState, for ref: DocumentRef) throws(StoreIOError) {
-    // A cache of the timeline (see `state(_:)`): atomic, but not worth an fsync.
-    try FileIO.writeAtomically(state.storeJSON(), to: "\(directory(ref))/state.json", durable: false)
+    // A cache of the timeline (see `state(_:)`), rewritten in place: a torn one does not parse and `state(_:)`
+    // rebuilds it from the timeline; not worth an fsync.
+    try FileIO.overwrite(state.storeJSON(), to: "\(directory(ref))/state.json")
   }
 }
 

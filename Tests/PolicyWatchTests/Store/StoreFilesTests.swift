@@ -95,6 +95,46 @@ struct StoreFilesTests {
     #expect(store.timeline(ref).count == 1)
   }
 
+  @Test("a state.json cut short by a killed run is rebuilt from the timeline, and fsck repairs it")
+  func tornState() throws {
+    let directory = TemporaryDirectory("files")
+    let store = try SnapshotStore(path: directory.path, create: true)
+    let recorder = Recorder(store: store)
+    let declaration = DocumentDeclaration(
+      service: "Cut", documentType: "Privacy Policy",
+      pages: [PageDeclaration(id: "p", fetch: "https://example.com/p", select: [.css("main")])], isCombined: false)
+    for (day, text) in ["We keep logs for a week.", "We keep logs for a month."].enumerated() {
+      _ = try recorder.record(
+        Observation(
+          time: Date(timeIntervalSince1970: 1_700_000_000 + Double(day) * 86_400), declaration: declaration,
+          pages: [
+            PageFetch(
+              id: "p", url: "https://example.com/p", status: 200, bytes: Array(HistoryBuilder.page([text]).utf8))
+          ]))
+    }
+    let ref = SnapshotStore.DocumentRef(service: "Cut", document: "Privacy Policy")
+    let file = "\(store.directory(ref))/state.json"
+    let whole = try #require(FileIO.read(file))
+    let expected = store.state(ref)
+    #expect(expected.recent.count == 2)
+    // Every cut a killed writer can leave (the file is truncated, then written from its start).
+    for length in [0, 1, whole.count / 3, whole.count / 2, whole.count - 2] {
+      try FileIO.overwrite(Array(whole.prefix(length)), to: file)
+      #expect(DocumentState.fromStoreJSON(Array(whole.prefix(length))) == nil, "a prefix of \(length) bytes parsed")
+      let rebuilt = store.state(ref)
+      #expect(rebuilt.current == expected.current)
+      #expect(rebuilt.recent == expected.recent)
+      #expect(rebuilt.lastAttempt == expected.lastAttempt)
+      #expect(rebuilt.pinned == expected.pinned)
+    }
+    #expect(Fsck.check(store, repair: false).leftovers.contains { $0.contains("state.json lags") })
+    _ = Fsck.check(store, repair: true)
+    let repaired = try #require(FileIO.read(file).flatMap(DocumentState.fromStoreJSON))
+    #expect(repaired.current == expected.current && repaired.recent == expected.recent)
+    #expect(repaired.lastAttempt == expected.lastAttempt && repaired.pinned == expected.pinned)
+    #expect(!Fsck.check(store, repair: false).leftovers.contains { $0.contains("state.json") })
+  }
+
   @Test("raw snapshots are stored gzip-compressed, read back byte for byte, and damage is reported by fsck")
   func compressedObjects() throws {
     let directory = TemporaryDirectory("files")
