@@ -3,7 +3,7 @@ import Testing
 
 @testable import PolicyWatch
 
-@Suite("Script contents cut before parsing")
+@Suite("Script and style contents cut before parsing")
 struct ScriptStripperTests {
   /// Pages whose text must come out the same whether script contents are cut first or not.
   static let pages: [String] = [
@@ -34,6 +34,13 @@ struct ScriptStripperTests {
     """
     <html><body><p>Before.</p><div class="open>After?</div><script>x</script><p>Tail.</p></body></html>
     """,
+    // Style sheets with markup-looking text, an upper-case end tag, a self-closing one, an inline style that
+    // hides an element (kept: it is an attribute), and an unterminated style sheet at the end.
+    """
+    <html><head><style media="screen">p::before { content: "</p><p>not text"; }</STYLE><style/></head>
+    <body><p>Shown clause.</p><p style="display: none">Hidden clause.</p><style>.x { color: red }</style>
+    <p>Last clause.</p><style>.never { ends: 1
+    """,
   ]
 
   @Test("the clauses, title and language are the same with and without cutting script contents")
@@ -48,11 +55,16 @@ struct ScriptStripperTests {
     }
   }
 
-  @Test("script contents are cut and everything else is kept byte for byte")
+  @Test("script and style contents are cut and everything else is kept byte for byte")
   func whatIsCut() {
-    let page = #"<p title="<script>x</script>">A</p><script type="a">var s = "</p>";</script><p>B</p>"#
+    let page =
+      #"<p title="<script>x</script>">A</p><script type="a">var s = "</p>";</script><p>B</p>"#
+      + #"<style>b { x: "</b>" }</style><p style="color: red">C</p>"#
     let stripped = String(decoding: ScriptStripper.strip(Array(page.utf8)), as: UTF8.self)
-    #expect(stripped == #"<p title="<script>x</script>">A</p><script type="a"></script><p>B</p>"#)
+    #expect(
+      stripped
+        == #"<p title="<script>x</script>">A</p><script type="a"></script><p>B</p>"#
+        + #"<style></style><p style="color: red">C</p>"#)
     let plain = "<p>No scripts here.</p>"
     #expect(ScriptStripper.strip(Array(plain.utf8)) == Array(plain.utf8))
   }
