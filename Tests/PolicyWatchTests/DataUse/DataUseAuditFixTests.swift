@@ -17,4 +17,38 @@ import Testing
     #expect(
       !labels("We use your answers to provide you with the services of our app.").contains("THIRD_PARTY_SHARING"))
   }
+
+  @Test func contractBoilerplateStatesNoDataPractice() {
+    // Parties listed in an indemnity are not a business transfer; a business being acquired still is.
+    let indemnity =
+      "You agree to hold the company, its officers, successors, assigns and agents harmless from any claim."
+    #expect(labels(indemnity).isEmpty)
+    #expect(labels("If we are acquired, your data may pass to our successor.") == ["BUSINESS_TRANSFER"])
+    // The user's duty to obey laws and regulations is not a disclosure to authorities.
+    #expect(labels("You must comply with all laws and governmental regulations when using the app.").isEmpty)
+    #expect(
+      labels("We disclose account data to government agencies when they present a valid request.")
+        == ["GOVERNMENT_LEGAL_DISCLOSURE"])
+    // A country's law names a jurisdiction, not a place data is sent to.
+    #expect(labels("Do not use the forum to break any local or non-U.S. law or store unlawful files.").isEmpty)
+    #expect(labels("Your data may be stored on servers in the United States.") == ["INTERNATIONAL_TRANSFER"])
+    // A court's non-exclusive jurisdiction is not a licence; a non-exclusive licence over uploads is.
+    #expect(labels("You submit to the non-exclusive jurisdiction of the courts of Ontario.").isEmpty)
+    #expect(
+      labels("You grant us a non-exclusive licence to display the photos you upload.") == ["USER_CONTENT_LICENSE"])
+    // Moral rights named among kinds of intellectual property in a dispute clause grant nothing.
+    #expect(labels("Disputes over patents, moral rights and trademarks are decided in court.").isEmpty)
+    #expect(labels("You waive any moral rights in the content you post.") == ["USER_CONTENT_LICENSE"])
+  }
+
+  @Test func disclaimersStateNoDataPractice() {
+    // "Your use of" is the user using something, not the service using data for advertising.
+    #expect(labels("Your use of user content and third-party advertisements is at your own risk.").isEmpty)
+    #expect(labels("We use your profile data for advertising.") == ["ADVERTISING_PROFILING"])
+    // A liability disclaimer about what third parties transmit does not share data with them.
+    let disclaimer =
+      "Under no circumstances will we be liable for any loss or damage from files transmitted by third parties."
+    #expect(labels(disclaimer).isEmpty)
+    #expect(labels("We transmit your order details to third parties that deliver parcels.") == ["THIRD_PARTY_SHARING"])
+  }
 }
