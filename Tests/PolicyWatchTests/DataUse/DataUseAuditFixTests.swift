@@ -51,4 +51,12 @@ import Testing
     #expect(labels(disclaimer).isEmpty)
     #expect(labels("We transmit your order details to third parties that deliver parcels.") == ["THIRD_PARTY_SHARING"])
   }
+
+  @Test func aDataResellerOrAnIdiomIsNoSale() {
+    // A reseller the service buys from is a source of data, not the service selling it.
+    #expect(!labels("We buy mailing lists from data resellers to find new customers.").contains("SALE_OF_DATA"))
+    #expect(labels("We sell your email address to marketing companies.") == ["SALE_OF_DATA"])
+    // "Sell your soul" is an idiom, not a denial of selling data.
+    #expect(labels("Reading is free: you need not sign up, pay or sell your soul to get it.").isEmpty)
+  }
 }
