@@ -59,4 +59,16 @@ import Testing
     // "Sell your soul" is an idiom, not a denial of selling data.
     #expect(labels("Reading is free: you need not sign up, pay or sell your soul to get it.").isEmpty)
   }
+
+  @Test func storageAsAServiceOrALicenceVerbIsNoRetention() {
+    // "storage" among the services a vendor provides states no period; a period of keeping data does.
+    let vendors = "Our vendors provide hosting, backup, storage and analytics services for us."
+    #expect(!labels(vendors).contains("DATA_RETENTION"))
+    #expect(labels("We keep backups of your messages for 30 days.") == ["DATA_RETENTION"])
+    // The verbs of a licence grant ("host, archive, store") are the licence, not a retention period.
+    let licence = "You grant us a royalty-free, sublicensable licence to host, archive, store and display your posts."
+    #expect(labels(licence) == ["USER_CONTENT_LICENSE"])
+    // A name that begins with "keep" is not the verb.
+    #expect(!labels("It may be necessary to share your order with Keepsafe, our courier.").contains("DATA_RETENTION"))
+  }
 }
