@@ -71,4 +71,13 @@ import Testing
     // A name that begins with "keep" is not the verb.
     #expect(!labels("It may be necessary to share your order with Keepsafe, our courier.").contains("DATA_RETENTION"))
   }
+
+  @Test func deletingChildrensDataCollectedByMistakeIsNoCollection() {
+    // A promise to delete what was collected by mistake states no collection from children.
+    let mistake = "If we learn that we have collected personal data from a child under 13, we will delete it."
+    #expect(labels(mistake).isEmpty)
+    #expect(labels("We do not knowingly collect personal data from children under 13.") == ["NOT_CHILDREN"])
+    let consent = "Children under 13 may use the app only with parental consent, and we collect their names and ages."
+    #expect(labels(consent).contains("CHILDREN"))
+  }
 }
