@@ -80,4 +80,13 @@ import Testing
     let consent = "Children under 13 may use the app only with parental consent, and we collect their names and ages."
     #expect(labels(consent).contains("CHILDREN"))
   }
+
+  @Test func addOnsAndStockTrackingAreNotTrackingTechnology() {
+    // Plug-ins offered beside apps as add-ons the user installs are integrations, not trackers.
+    #expect(labels("You can add third-party apps, plug-ins, or themes to your workspace.").isEmpty)
+    #expect(labels("Our pages include social plug-ins that report your visit to the network.") == ["TRACKING"])
+    // Tracking stock is not tracking people.
+    #expect(labels("We use cameras in our warehouse for tracking stock levels.").isEmpty)
+    #expect(labels("We use cookies for tracking your visits.") == ["TRACKING"])
+  }
 }
