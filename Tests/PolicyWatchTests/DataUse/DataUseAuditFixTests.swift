@@ -89,4 +89,18 @@ import Testing
     #expect(labels("We use cameras in our warehouse for tracking stock levels.").isEmpty)
     #expect(labels("We use cookies for tracking your visits.") == ["TRACKING"])
   }
+
+  @Test func ignoringDoNotTrackIsTrackingEvenWhenExplained() {
+    // The cue governs the verb: "when" after "alter" does not cut "do not" off.
+    let alter = "We do not alter how we collect data when your browser sends a Do Not Track signal."
+    #expect(labels(alter) == ["TRACKING"])
+    // Explaining the refusal ("what it means to comply") does not add a promise to honour the signal.
+    let explained =
+      "We do not respond to DNT signals, because there is no standard for what it means to comply with DNT."
+    #expect(labels(explained) == ["TRACKING"])
+    // Honouring the signal is still a denial of tracking.
+    #expect(labels("We honour Do Not Track signals sent by your browser.") == ["NOT_TRACKING"])
+    let honour = "When your browser sends a Do Not Track signal, we honour it and stop measuring your visits."
+    #expect(labels(honour) == ["NOT_TRACKING"])
+  }
 }
