@@ -103,4 +103,15 @@ import Testing
     let honour = "When your browser sends a Do Not Track signal, we honour it and stop measuring your visits."
     #expect(labels(honour) == ["NOT_TRACKING"])
   }
+
+  @Test func sellingOrOtherwiseSharingDeniesBoth() {
+    // "or otherwise share" makes the sale one kind of a wider denied sharing: both are denied.
+    let both = labels("We will not sell or otherwise share your details with outside companies.")
+    #expect(both == ["NOT_SALE_OF_DATA", "NOT_THIRD_PARTY_SHARING"])
+    // A denial of sale alone stays about sale.
+    #expect(labels("We do not sell your details to outside companies.") == ["NOT_SALE_OF_DATA"])
+    // Telling others is disclosing; telling the user is not.
+    #expect(labels("We never tell anyone what is in your files.") == ["NOT_THIRD_PARTY_SHARING"])
+    #expect(labels("We will tell you when your files are ready.").isEmpty)
+  }
 }
