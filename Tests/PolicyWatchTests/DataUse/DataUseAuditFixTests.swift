@@ -114,4 +114,14 @@ import Testing
     #expect(labels("We never tell anyone what is in your files.") == ["NOT_THIRD_PARTY_SHARING"])
     #expect(labels("We will tell you when your files are ready.").isEmpty)
   }
+
+  @Test func aContractLimitsPurposeOnlyWhenItIsTheNeed() {
+    // Processing that is needed for the contract is limited to it.
+    let needed = "We process your address because it is necessary for the performance of our contract with you."
+    #expect(labels(needed) == ["NOT_PURPOSE_EXPANSION"])
+    // A contract or requested service mentioned otherwise denies no other purpose.
+    #expect(labels("We may still email you about your account and the services you have requested.").isEmpty)
+    let listed = labels("We use the data to ensure the performance of a contract and to show you offers.")
+    #expect(!listed.contains("NOT_PURPOSE_EXPANSION"))
+  }
 }
