@@ -124,4 +124,26 @@ import Testing
     let listed = labels("We use the data to ensure the performance of a contract and to show you offers.")
     #expect(!listed.contains("NOT_PURPOSE_EXPANSION"))
   }
+
+  @Test func choiceWordsOutsideTheUsersDataChoices() {
+    // The moral right to object to derogatory treatment is not a choice about data; objecting to processing is.
+    #expect(labels("You waive your right to object to derogatory treatment of your work.").isEmpty)
+    #expect(labels("You have the right to object to the processing of your data.") == ["CHOICE_OPTOUT_CONSENT"])
+    // Settings the service itself applies are not the user's choice.
+    #expect(labels("Our video embeds use the highest privacy settings the platforms offer.").isEmpty)
+    #expect(labels("You can change your privacy settings at any time.") == ["CHOICE_OPTOUT_CONSENT"])
+    // An anti-spam rule about the consent of a member's recipients.
+    #expect(
+      labels("Members may not send spam, that is bulk email sent without first obtaining consent to receive it.")
+        .isEmpty)
+    #expect(
+      labels("We send newsletters only to readers who consent to receive them.").contains("CHOICE_OPTOUT_CONSENT"))
+  }
+
+  @Test func aConsentRequirementIsAChoiceWhateverTheNegation() {
+    // Not sending what the user has not agreed to receive means sending only with consent: a choice, not its denial.
+    let found = labels("We will not send you newsletters you have not agreed to receive.")
+    #expect(found.contains("CHOICE_OPTOUT_CONSENT"))
+    #expect(!found.contains("NOT_CHOICE_OPTOUT_CONSENT"))
+  }
 }
