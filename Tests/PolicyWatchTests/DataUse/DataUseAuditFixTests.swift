@@ -146,4 +146,18 @@ import Testing
     #expect(found.contains("CHOICE_OPTOUT_CONSENT"))
     #expect(!found.contains("NOT_CHOICE_OPTOUT_CONSENT"))
   }
+
+  @Test func refrainingAndForeignNegationsDenyTracking() {
+    // "Refrain from" denies what follows it.
+    let refrain = labels(
+      "We refrain from sending your usage statistics to analytics companies such as Google Analytics.")
+    #expect(refrain.contains("NOT_TRACKING"))
+    #expect(!refrain.contains("TRACKING"))
+    #expect(labels("We send your usage statistics to Google Analytics.").contains("TRACKING"))
+    // Common negation words of Dutch, German and French quotes ("nooit" = never).
+    #expect(labels("Wij plaatsen nooit cookies van derden.") == ["NOT_TRACKING"])
+    // Tools that block trackers are not trackers; cookies the service sets are.
+    #expect(labels("We encourage the use of cookie blockers and other tracking protection.").isEmpty)
+    #expect(labels("We set cookies to remember your language.") == ["TRACKING"])
+  }
 }
