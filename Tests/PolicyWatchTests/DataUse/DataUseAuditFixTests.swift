@@ -160,4 +160,13 @@ import Testing
     #expect(labels("We encourage the use of cookie blockers and other tracking protection.").isEmpty)
     #expect(labels("We set cookies to remember your language.") == ["TRACKING"])
   }
+
+  @Test func automatedAccessRulesThatAlsoNameRobotsTxt() {
+    // Naming robots.txt no longer hides a ban on automated access in the same sentence.
+    let ban = "You may not reach the site through automated means and must follow our robots.txt file."
+    #expect(labels(ban) == ["SCRAPING_CRAWLING"])
+    #expect(labels("Do not use an automated script to copy listings from the site.") == ["SCRAPING_CRAWLING"])
+    // The robots.txt file alone is not a scraping rule for users.
+    #expect(labels("Our robots.txt file tells search engines which pages to skip.").isEmpty)
+  }
 }
