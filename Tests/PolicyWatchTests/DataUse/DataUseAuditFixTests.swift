@@ -169,4 +169,16 @@ import Testing
     // The robots.txt file alone is not a scraping rule for users.
     #expect(labels("Our robots.txt file tells search engines which pages to skip.").isEmpty)
   }
+
+  @Test func conditionsOfConsentAndAuthorisation() {
+    // A practice that waits for the user's (or a parent's) consent or authorisation states a choice.
+    #expect(labels("If you consent, we pass your name to the local organisers.").contains("CHOICE_OPTOUT_CONSENT"))
+    let apps = labels("Outside apps only see the data you approve when you authorize them.")
+    #expect(apps.contains("CHOICE_OPTOUT_CONSENT"))
+    #expect(labels("We send the newsletter if you have chosen to subscribe.").contains("CHOICE_OPTOUT_CONSENT"))
+    let parental = labels("We may share a child's profile with a school when we have parental consent.")
+    #expect(parental == ["THIRD_PARTY_SHARING", "CHOICE_OPTOUT_CONSENT"])
+    // Consenting to a court's jurisdiction is no data choice.
+    #expect(labels("We consent to the jurisdiction of the courts of Ohio.").isEmpty)
+  }
 }
