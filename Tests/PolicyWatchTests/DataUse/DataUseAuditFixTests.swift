@@ -181,4 +181,12 @@ import Testing
     // Consenting to a court's jurisdiction is no data choice.
     #expect(labels("We consent to the jurisdiction of the courts of Ohio.").isEmpty)
   }
+
+  @Test func dataThatEndsUpInOtherJurisdictions() {
+    let jurisdictions = "Our support staff may transfer your tickets to colleagues in other jurisdictions."
+    #expect(labels(jurisdictions) == ["INTERNATIONAL_TRANSFER"])
+    #expect(labels("Your messages might end up on a server in another country.") == ["INTERNATIONAL_TRANSFER"])
+    // Where the company itself is located says nothing about where data goes.
+    #expect(labels("The company is located in the United States.").isEmpty)
+  }
 }
