@@ -189,4 +189,13 @@ import Testing
     // Where the company itself is located says nothing about where data goes.
     #expect(labels("The company is located in the United States.").isEmpty)
   }
+
+  @Test func disclosuresTheLawRequires() {
+    let requires = "We release account records only when the law requires us to do so."
+    #expect(labels(requires) == ["GOVERNMENT_LEGAL_DISCLOSURE"])
+    let obligations = "We may disclose messages as needed to comply with legal obligations."
+    #expect(labels(obligations) == ["GOVERNMENT_LEGAL_DISCLOSURE"])
+    // A disclosure with no legal reason stays plain sharing.
+    #expect(labels("We disclose order data to couriers to deliver parcels.") == ["THIRD_PARTY_SHARING"])
+  }
 }
