@@ -198,4 +198,12 @@ import Testing
     // A disclosure with no legal reason stays plain sharing.
     #expect(labels("We disclose order data to couriers to deliver parcels.") == ["THIRD_PARTY_SHARING"])
   }
+
+  @Test func prospectivePurchasersOfTheBusiness() {
+    let buyers = "We may disclose your data to prospective purchasers of our business."
+    #expect(labels(buyers) == ["BUSINESS_TRANSFER"])
+    // Purchasers of products are customers, not buyers of the business.
+    let customers = "We may disclose your data to purchasers of our products for warranty claims."
+    #expect(labels(customers) == ["THIRD_PARTY_SHARING"])
+  }
 }
