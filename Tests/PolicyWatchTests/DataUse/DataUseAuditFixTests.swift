@@ -206,4 +206,13 @@ import Testing
     let customers = "We may disclose your data to purchasers of our products for warranty claims."
     #expect(labels(customers) == ["THIRD_PARTY_SHARING"])
   }
+
+  @Test func retentionForLegalNeedsOrDespiteErasure() {
+    #expect(labels("We may need to retain your records to meet legal requirements.") == ["DATA_RETENTION"])
+    let despite = "We may retain your data despite your request for erasure where the law allows it."
+    #expect(labels(despite) == ["DATA_RETENTION"])
+    #expect(labels("Copies of deleted posts may continue to exist in our backups.") == ["DATA_RETENTION"])
+    // Keeping the user informed keeps no data.
+    #expect(labels("We keep you informed of changes to these terms.").isEmpty)
+  }
 }
