@@ -215,4 +215,10 @@ import Testing
     // Keeping the user informed keeps no data.
     #expect(labels("We keep you informed of changes to these terms.").isEmpty)
   }
+
+  @Test func providingAdvertisingToTheUser() {
+    #expect(labels("To keep the app free, we provide advertising to you in your feed.") == ["ADVERTISING_PROFILING"])
+    // Selling advertising space to businesses uses no user data.
+    #expect(labels("We provide advertising space to local shops.").isEmpty)
+  }
 }
