@@ -221,4 +221,11 @@ import Testing
     // Selling advertising space to businesses uses no user data.
     #expect(labels("We provide advertising space to local shops.").isEmpty)
   }
+
+  @Test func thirdPartiesThatProvideUsWithData() {
+    let partners = "Payment partners provide us with your billing details."
+    #expect(labels(partners) == ["THIRD_PARTY_SHARING"])
+    // The user providing feedback involves no third party.
+    #expect(labels("You can provide us with feedback at any time.").isEmpty)
+  }
 }
