@@ -228,4 +228,11 @@ import Testing
     // The user providing feedback involves no third party.
     #expect(labels("You can provide us with feedback at any time.").isEmpty)
   }
+
+  @Test func namingTheCookiePolicyDoesNotHideTheCookies() {
+    let explained = "Our cookie policy explains how we collect information through cookies and pixel tags."
+    #expect(labels(explained) == ["TRACKING"])
+    // The policy's name alone is no tracking.
+    #expect(labels("Please read our cookie policy.").isEmpty)
+  }
 }
