@@ -235,4 +235,11 @@ import Testing
     // The policy's name alone is no tracking.
     #expect(labels("Please read our cookie policy.").isEmpty)
   }
+
+  @Test func theServicesOwnLocationWordsDoNotHideTheUsersLocation() {
+    let gps = "When you use one of our location-enabled services, we collect your GPS location."
+    #expect(labels(gps) == ["LOCATION_DATA"])
+    // The service's own places are no location data.
+    #expect(labels("Visit our locations in Berlin and Paris for repairs.").isEmpty)
+  }
 }
