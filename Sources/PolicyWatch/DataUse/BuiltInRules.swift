@@ -49,7 +49,7 @@ let builtInDataUseRulesJSON = #"""
       "blockers": ["opt", "opting", "object", "prevent", "disable", "refuse", "decline", "choose", "want", "wish", "block", "delete", "remove", "stop", "avoid", "limit", "control", "respond", "honor", "honour", "recognize", "recognise", "support", "identify", "identifies", "identified", "identifying", "function", "through the use"],
       "cancellers": ["without your consent", "without your permission", "without your prior", "without your express", "without your explicit", "without your authoriz*", "without your agreement", "without consent", "without permission", "without prior", "without first", "without the consent", "without the permission", "without explicit", "without express", "without the user's", "without user consent", "unless you", "unless we have your", "unless authoriz*", "unless compelled", "unless required", "unless legally required", "unless we are required", "unless ordered", "except with your", "without notifying", "except as"],
       "conditionals": ["if", "unless", "in case", "in the event", "should you", "whether"],
-      "lookback": 10
+      "lookback": 12
     },
     "overrides": {
       "SALE_OF_DATA": ["THIRD_PARTY_SHARING"],

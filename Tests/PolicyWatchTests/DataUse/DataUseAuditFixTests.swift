@@ -242,4 +242,14 @@ import Testing
     // The service's own places are no location data.
     #expect(labels("Visit our locations in Berlin and Paris for repairs.").isEmpty)
   }
+
+  @Test func aNegatedSubjectReachesAVerbALittleFurtherOn() {
+    // "None of …" at the start of a longer subject still denies the practice (lookback 12 words).
+    let none =
+      "None of the tools in our mobile apps will ever read or track any location-based information from your phone."
+    #expect(labels(none) == ["NOT_LOCATION_DATA"])
+    // A denial in an earlier clause part does not reach a practice after ";".
+    let separate = labels("We do not sell your data; the app uses location-based information to show nearby shops.")
+    #expect(separate == ["NOT_SALE_OF_DATA", "LOCATION_DATA"])
+  }
 }
