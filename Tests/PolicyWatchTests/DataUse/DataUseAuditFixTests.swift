@@ -252,4 +252,17 @@ import Testing
     let separate = labels("We do not sell your data; the app uses location-based information to show nearby shops.")
     #expect(separate == ["NOT_SALE_OF_DATA", "LOCATION_DATA"])
   }
+
+  @Test func linkingAnAccountOrARestructuringIsNoAffiliateSharing() {
+    // Linking an account with a social network combines nothing across the service's products.
+    let linked =
+      "This information is recorded when you use our websites or link your account or engage with our posts on a social network."
+    #expect(!labels(linked).contains("AFFILIATE_SHARING_COMBINATION"))
+    let combined = labels("We combine the data you give us with information from our other services.")
+    #expect(combined == ["AFFILIATE_SHARING_COMBINATION"])
+    // Affiliates named as parties to a merger make it a business transfer, not sharing with affiliates.
+    let merger = "We may transfer your data to a buyer if we or any of our affiliates are involved in a merger."
+    #expect(labels(merger) == ["BUSINESS_TRANSFER"])
+    #expect(labels("We share your data with our affiliates for customer support.") == ["AFFILIATE_SHARING_COMBINATION"])
+  }
 }
