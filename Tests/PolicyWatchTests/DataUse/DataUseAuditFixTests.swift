@@ -265,4 +265,9 @@ import Testing
     #expect(labels(merger) == ["BUSINESS_TRANSFER"])
     #expect(labels("We share your data with our affiliates for customer support.") == ["AFFILIATE_SHARING_COMBINATION"])
   }
+
+  @Test func gameCheatsAreNotScraping() {
+    #expect(labels("You may not use hacks, cheats or bots in the game.").isEmpty)
+    #expect(labels("You may not use bots or scrapers to copy our listings.") == ["SCRAPING_CRAWLING"])
+  }
 }
