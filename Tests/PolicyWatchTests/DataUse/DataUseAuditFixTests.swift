@@ -270,4 +270,12 @@ import Testing
     #expect(labels("You may not use hacks, cheats or bots in the game.").isEmpty)
     #expect(labels("You may not use bots or scrapers to copy our listings.") == ["SCRAPING_CRAWLING"])
   }
+
+  @Test func theServicesOwnWorksReleasedUnderALicence() {
+    // The service releasing its own code and texts under a public licence grants nothing over user content.
+    let own =
+      "Our code is released under the MIT license and our documentation and contents are released under a Creative Commons license."
+    #expect(labels(own).isEmpty)
+    #expect(labels("You grant us a license to publish the content you post.") == ["USER_CONTENT_LICENSE"])
+  }
 }
