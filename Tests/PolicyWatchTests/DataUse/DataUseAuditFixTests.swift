@@ -278,4 +278,16 @@ import Testing
     #expect(labels(own).isEmpty)
     #expect(labels("You grant us a license to publish the content you post.") == ["USER_CONTENT_LICENSE"])
   }
+
+  @Test func aConditionInsideAnExceptionLeavesTheDenialStanding() {
+    // "unless you ask" belongs to the exception after "except": the sale stays denied.
+    let exception =
+      "Your personal data is never sold to anyone, except crash reports, which go to our partners unless you ask us not to."
+    #expect(labels(exception) == ["NOT_SALE_OF_DATA"])
+    // A condition on the denial itself still makes it a conditional practice.
+    let conditional = labels("Your personal data is never sold to anyone without your consent.")
+    #expect(conditional == ["SALE_OF_DATA", "CHOICE_OPTOUT_CONSENT"])
+    let exceptWith = labels("We will not share your details with advertisers, except with your consent.")
+    #expect(exceptWith == ["THIRD_PARTY_SHARING", "CHOICE_OPTOUT_CONSENT"])
+  }
 }
