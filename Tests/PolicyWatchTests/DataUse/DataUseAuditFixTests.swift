@@ -290,4 +290,10 @@ import Testing
     let exceptWith = labels("We will not share your details with advertisers, except with your consent.")
     #expect(exceptWith == ["THIRD_PARTY_SHARING", "CHOICE_OPTOUT_CONSENT"])
   }
+
+  @Test func refusingCookiesByDisablingThem() {
+    let refuse = labels("If you do not accept the use of cookies, please disable them in your browser.")
+    #expect(refuse == ["CHOICE_OPTOUT_CONSENT", "TRACKING"])
+    #expect(labels("Cookies help us remember your cart.") == ["TRACKING"])
+  }
 }
