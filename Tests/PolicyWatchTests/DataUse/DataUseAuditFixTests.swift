@@ -296,4 +296,11 @@ import Testing
     #expect(refuse == ["CHOICE_OPTOUT_CONSENT", "TRACKING"])
     #expect(labels("Cookies help us remember your cart.") == ["TRACKING"])
   }
+
+  @Test func unveilingDataAsTheLawPermits() {
+    let thirdParties = "We may unveil your account data to third parties when the law expressly permits it."
+    #expect(labels(thirdParties) == ["THIRD_PARTY_SHARING"])
+    let permitted = "We may unveil your account data when expressly permitted by law."
+    #expect(labels(permitted) == ["GOVERNMENT_LEGAL_DISCLOSURE"])
+  }
 }
