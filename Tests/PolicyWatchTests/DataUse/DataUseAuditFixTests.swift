@@ -303,4 +303,10 @@ import Testing
     let permitted = "We may unveil your account data when expressly permitted by law."
     #expect(labels(permitted) == ["GOVERNMENT_LEGAL_DISCLOSURE"])
   }
+
+  @Test func demographicOrInterestBasedInformation() {
+    let interests = "Partners may attach demographic or interest-based information to your browser."
+    #expect(labels(interests) == ["ADVERTISING_PROFILING"])
+    #expect(labels("Partners may attach your order number to the parcel.").isEmpty)
+  }
 }
