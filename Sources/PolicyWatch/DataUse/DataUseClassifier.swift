@@ -65,7 +65,9 @@ public struct DataUseClassifier: Sendable {
           case .negated: polarity = .negated
           case .detect: polarity = matcher.polarity(of: span, settings: rules.negation)
           case .inverted:
-            let detected = matcher.polarity(of: span, settings: rules.negation, useBlockers: false)
+            // The negation of an inverted rule governs its verb (the first slot): in "do not alter their practices
+            // when they receive a DNT signal" the "when" after the verb must not cut the cue off.
+            let detected = matcher.polarity(of: slots[0], settings: rules.negation, useBlockers: false)
             polarity = detected == .negated ? .affirmative : .negated
           }
           let words = slots.reduce(0) { $0 + $1.count }
@@ -75,7 +77,7 @@ public struct DataUseClassifier: Sendable {
             match: DataUseMatch(category: rule.category, polarity: polarity, match: text, rule: rule.id),
             position: span.lowerBound,
             strength: (rule.weight, words, -span.count, -ruleIndex),
-            detected: rule.polarity == .detect || rule.polarity == .negated)
+            detected: rule.polarity == .detect || rule.polarity == .negated, inverted: rule.polarity == .inverted)
           spans[candidate.match.label, default: []].append(span)
           if rule.hidesGeneral { hiding[candidate.match.label, default: []].append(span) }
           Self.keepStronger(candidate, in: &found)
@@ -87,7 +89,9 @@ public struct DataUseClassifier: Sendable {
       // A denial outweighs a loose affirmative match of the same category in the same sentence ("we use no
       // cookies, pixels or other trackers": the later words are beyond the negation's reach, not a practice). Only a
       // later affirmative match is outweighed: one before the denial ("we may use your location …, but we do not
-      // collect your precise geolocation") states a practice of its own.
+      // collect your precise geolocation") states a practice of its own. A sentence in which an inverted rule finds
+      // the practice affirmed ("we do not respond to DNT signals, as nobody agrees what it means to comply with DNT")
+      // is about that: its other mentions of honouring the signal explain the refusal, they do not deny the practice.
       for candidate in found.values {
         let overridden = found.values.contains { other in
           (other.match.polarity == candidate.match.polarity
@@ -95,6 +99,8 @@ public struct DataUseClassifier: Sendable {
             && rules.overrides[other.match.category]?.contains(candidate.match.category) == true)
             || (other.match.category == candidate.match.category && other.match.polarity == .negated && other.detected
               && candidate.match.polarity == .affirmative && other.position <= candidate.position)
+            || (other.match.category == candidate.match.category && other.inverted && candidate.inverted
+              && other.match.polarity == .affirmative && candidate.match.polarity == .negated)
         }
         if !overridden { Self.keepStronger(candidate, in: &best) }
       }
@@ -108,6 +114,8 @@ public struct DataUseClassifier: Sendable {
     var strength: (Int, Int, Int, Int)
     /// Whether the polarity was found by negation cues (not fixed by the rule, nor inverted from its words).
     var detected: Bool
+    /// Whether the match comes from an inverted rule (words that deny the practice, such as honouring DNT).
+    var inverted = false
   }
 
   private func overlap(_ a: [ClosedRange<Int>]?, _ b: [ClosedRange<Int>]?) -> Bool {
@@ -125,7 +133,8 @@ public struct DataUseClassifier: Sendable {
     let position = min(current.position, candidate.position)
     if candidate.strength > current.strength {
       best[key] = Candidate(
-        match: candidate.match, position: position, strength: candidate.strength, detected: candidate.detected)
+        match: candidate.match, position: position, strength: candidate.strength, detected: candidate.detected,
+        inverted: candidate.inverted)
     } else {
       best[key]?.position = position
     }

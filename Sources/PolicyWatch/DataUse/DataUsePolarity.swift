@@ -8,7 +8,8 @@
 /// tracking is affirmed), nor one inside a condition ("the site may not work if your browser does not accept
 /// cookies": the cookies are affirmed). A negated match followed later in the sentence by a canceller ("we will not
 /// share your data without your consent", "… unless you agree") states a practice under a condition, so it is
-/// affirmative; the condition itself is reported by the consent rules. "without your consent" alone is not a cue.
+/// affirmative, unless an exception word ("except", "but") stands between them: then the condition belongs to the
+/// exception. The condition itself is reported by the consent rules. "without your consent" alone is not a cue.
 extension SentenceMatcher {
   /// `useBlockers: false` is for rules whose own words are blockers (an inverted rule about honouring Do Not Track:
   /// in "we do not recognize or respond to DNT" the cue governs both verbs, it is not taken by the first one).
@@ -23,7 +24,7 @@ extension SentenceMatcher {
       negatedAt = cue.upperBound
     }
     guard let negatedAt else { return .affirmative }
-    if occurrences(ofAny: settings.cancellers).contains(where: { $0.lowerBound > negatedAt }) { return .affirmative }
+    if hasCanceller(after: negatedAt, settings: settings) { return .affirmative }
     return .negated
   }
 
@@ -36,7 +37,16 @@ extension SentenceMatcher {
     let partStart = clausePartStart(of: cue.lowerBound...end, settings: settings)
     return cues.allSatisfy { found in
       isVoid(found, before: end, partStart: partStart, settings: settings, useBlockers: true)
-        || occurrences(ofAny: settings.cancellers).contains { $0.lowerBound > found.upperBound }
+        || hasCanceller(after: found.upperBound, settings: settings)
+    }
+  }
+
+  /// Whether a canceller follows the cue ending at `position` in the same statement: one after an exception word
+  /// standing between them ("except", "but") belongs to the exception, not to the denial.
+  private func hasCanceller(after position: Int, settings: NegationSettings) -> Bool {
+    let exceptions = occurrences(ofAny: settings.exceptions).filter { $0.lowerBound > position }
+    return occurrences(ofAny: settings.cancellers).contains { canceller in
+      canceller.lowerBound > position && !exceptions.contains { $0.lowerBound < canceller.lowerBound }
     }
   }
 

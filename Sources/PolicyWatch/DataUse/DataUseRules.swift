@@ -144,6 +144,10 @@ struct NegationSettings: Sendable {
   /// Words that open a condition ("if", "unless"): a cue after one of them, in the same clause part, negates the
   /// condition, not the practice ("cookies may not work if your browser does not accept them").
   var conditionals: [PhraseID] = []
+  /// Words that open an exception ("except", "but"): a canceller after one belongs to the exception, so it does not
+  /// turn the denial before it into a conditional practice ("never sold, except job applications, which are shared
+  /// with recruiters unless you ask us not to": the sale stays denied).
+  var exceptions: [PhraseID] = []
   /// How many tokens before the start of a match a cue may stand.
   var lookback: Int
 }
@@ -279,7 +283,7 @@ private struct RuleParser {
     return NegationSettings(
       cues: try list("cues"), ignore: try list("ignore"), boundaries: try list("boundaries"),
       blockers: try list("blockers"), cancellers: try list("cancellers"), conditionals: try list("conditionals"),
-      lookback: lookback)
+      exceptions: try list("exceptions"), lookback: lookback)
   }
 
   mutating func readRule(_ value: Any, index: Int) throws -> DataUseRule {
