@@ -362,6 +362,22 @@ struct ClauseBuilder {
       var index = 0
       let end = input.count
       while index < end {
+        // A run of ASCII that holds no space or control byte is copied whole: most of a clause.
+        var runEnd = index
+        while runEnd < end, input[runEnd] > 0x20, input[runEnd] < 0x80 { runEnd += 1 }
+        if runEnd > index {
+          if pendingSeparator {
+            out.append(contentsOf: separator)
+            pendingSeparator = false
+          } else if pendingSpace {
+            out.append(0x20)
+          }
+          pendingSpace = false
+          lineIsEmpty = false
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<runEnd]))
+          index = runEnd
+          continue
+        }
         if input[index] == lineBreak {
           if !lineIsEmpty { pendingSeparator = true }
           lineIsEmpty = true

@@ -17,8 +17,8 @@ public enum TextNormalization {
     // NFKC is the identity on ASCII, Latin-1 letters and the characters mapped below; most clauses are only
     // that, and skip Foundation's normalisation (the costliest step of extraction otherwise).
     var normalized = needsNFKC(text) ? text.precomposedStringWithCompatibilityMapping : text
-    // One pass over the UTF-8 bytes: ASCII is handled byte by byte, other scalars are decoded only to look them
-    // up (spaces, invisible characters, typographic marks) and copied as they were otherwise.
+    // One pass over the UTF-8 bytes: runs of plain ASCII are copied whole, other scalars are decoded only to look
+    // them up (spaces, invisible characters, typographic marks) and copied as they were otherwise.
     return normalized.withUTF8 { bytes -> String in
       var output: [UInt8] = []
       output.reserveCapacity(bytes.count)
@@ -26,6 +26,22 @@ public enum TextNormalization {
       var index = 0
       let count = bytes.count
       while index < count {
+        // A run of plain ASCII (no space, control or backtick) is copied whole: most of a clause.
+        var end = index
+        while end < count {
+          let byte = bytes[end]
+          guard byte > 0x20, byte < 0x7F, byte != 0x60 else { break }
+          end += 1
+        }
+        if end > index {
+          if pendingSpace {
+            output.append(0x20)
+            pendingSpace = false
+          }
+          output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+          index = end
+          continue
+        }
         let (value, length) = UTF8Sequence.decode(bytes, at: index)
         defer { index += length }
         if length > 1, invisible.contains(value) { continue }
