@@ -362,22 +362,6 @@ struct ClauseBuilder {
       var index = 0
       let end = input.count
       while index < end {
-        // A run of ASCII that holds no space or control byte is copied whole: most of a clause.
-        var runEnd = index
-        while runEnd < end, input[runEnd] > 0x20, input[runEnd] < 0x80 { runEnd += 1 }
-        if runEnd > index {
-          if pendingSeparator {
-            out.append(contentsOf: separator)
-            pendingSeparator = false
-          } else if pendingSpace {
-            out.append(0x20)
-          }
-          pendingSpace = false
-          lineIsEmpty = false
-          out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<runEnd]))
-          index = runEnd
-          continue
-        }
         if input[index] == lineBreak {
           if !lineIsEmpty { pendingSeparator = true }
           lineIsEmpty = true
@@ -385,23 +369,30 @@ struct ClauseBuilder {
           index += 1
           continue
         }
-        let (value, length) = UTF8Sequence.decode(input, at: index)
-        // A lone byte beyond ASCII (invalid UTF-8) is never a space.
-        if (length > 1 || value < 0x80) && TextNormalization.isSpace(value) {
-          pendingSpace = !lineIsEmpty
-        } else {
-          if pendingSeparator {
-            out.append(contentsOf: separator)
-            pendingSeparator = false
-          } else if pendingSpace {
-            out.append(0x20)
+        // A run of ASCII that holds no space or control byte is copied whole (most of a clause); any other
+        // character is decoded, to ask whether it is a Unicode space.
+        var next = index
+        while next < end, input[next] > 0x20, input[next] < 0x80 { next += 1 }
+        if next == index {
+          let (value, length) = UTF8Sequence.decode(input, at: index)
+          next = index + length
+          // A lone byte beyond ASCII (invalid UTF-8) is never a space.
+          if (length > 1 || value < 0x80) && TextNormalization.isSpace(value) {
+            pendingSpace = !lineIsEmpty
+            index = next
+            continue
           }
-          pendingSpace = false
-          lineIsEmpty = false
-          // Byte by byte: appending a slice per character costs a retain and a release each time.
-          for offset in 0..<length { out.append(input[index + offset]) }
         }
-        index += length
+        if pendingSeparator {
+          out.append(contentsOf: separator)
+          pendingSeparator = false
+        } else if pendingSpace {
+          out.append(0x20)
+        }
+        pendingSpace = false
+        lineIsEmpty = false
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<next]))
+        index = next
       }
     }
     return String(decoding: out, as: UTF8.self)

@@ -27,19 +27,11 @@ enum FileIO {
     let temporary = "\(directory)/.tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw .errno("create", temporary) }
-    var written = 0
-    while written < bytes.count {
-      let result = bytes.withUnsafeBytes { raw in
-        write(descriptor, raw.baseAddress! + written, bytes.count - written)
-      }
-      if result < 0 {
-        if Glibc.errno == EINTR { continue }
-        let error = StoreIOError.errno("write", temporary)
-        close(descriptor)
-        unlink(temporary)
-        throw error
-      }
-      written += result
+    guard writeAll(bytes, to: descriptor) else {
+      let error = StoreIOError.errno("write", temporary)
+      close(descriptor)
+      unlink(temporary)
+      throw error
     }
     guard !durable || fsync(descriptor) == 0 else {
       let error = StoreIOError.errno("fsync", temporary)
@@ -65,6 +57,12 @@ enum FileIO {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw .errno("create", path) }
     defer { close(descriptor) }
+    guard writeAll(bytes, to: descriptor) else { throw .errno("write", path) }
+  }
+
+  /// Writes all of `bytes` at the descriptor's offset, retrying interrupted and short writes; false (with `errno`
+  /// set) on an error.
+  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
     var written = 0
     while written < bytes.count {
       let result = bytes.withUnsafeBytes { raw in
@@ -72,10 +70,11 @@ enum FileIO {
       }
       if result < 0 {
         if Glibc.errno == EINTR { continue }
-        throw .errno("write", path)
+        return false
       }
       written += result
     }
+    return true
   }
 
   static func syncDirectory(_ directory: String) {
