@@ -185,9 +185,8 @@ public final class SnapshotStore: @unchecked Sendable {
     var state =
       FileIO.read(file).flatMap(DocumentState.fromStoreJSON)
       ?? DocumentState(service: ref.service, document: ref.document)
-    // Only when the timeline's last line is newer than the state (a crash between the two writes) is the whole
-    // timeline read again.
-    // (Of the last line, only its time is read.)
+    // Only when the timeline's last line (of which only the time is read) is newer than the state (a crash between
+    // the two writes, or a torn `state.json`) is the whole timeline read again.
     if let time = lastTimelineTime(ref), state.lastAttempt.map({ time > $0 }) ?? true {
       let lagging = timeline(ref).filter { entry in state.lastAttempt.map { entry.time > $0 } ?? true }
       for entry in lagging { state.apply(entry) }

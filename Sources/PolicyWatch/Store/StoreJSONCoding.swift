@@ -124,6 +124,29 @@ struct StoreJSONWriter {
     }
     endObject()
   }
+
+  /// `"key": value` for a string; nothing when it is nil (`JSONEncoder` leaves out nil optionals).
+  mutating func member(_ name: String, _ value: String?) {
+    guard let value else { return }
+    key(name)
+    string(value)
+  }
+
+  /// `"key": value` for an integer; nothing when it is nil.
+  mutating func member(_ name: String, _ value: Int?) {
+    guard let value else { return }
+    key(name)
+    int(value)
+  }
+
+  /// `"key": [strings]`.
+  mutating func member(_ name: String, _ values: [String]) {
+    key(name)
+    stringArray(values)
+  }
+
+  /// The JSON written so far and the newline `StoreJSON.pretty` ends a file with.
+  var file: [UInt8] { bytes + [0x0A] }
 }
 
 extension VersionRecord {
@@ -136,32 +159,22 @@ extension VersionRecord {
     for clause in clauses {
       writer.element()
       writer.beginObject()
-      writer.key("key")
-      writer.string(clause.key)
-      writer.key("kind")
-      writer.string(clause.kind.rawValue)
-      writer.key("level")
-      writer.int(clause.level)
+      writer.member("key", clause.key)
+      writer.member("kind", clause.kind.rawValue)
+      writer.member("level", clause.level)
       writer.key("links")
       writer.beginArray()
       for link in clause.links {
         writer.element()
         writer.beginObject()
-        writer.key("target")
-        writer.string(link.target)
-        writer.key("text")
-        writer.string(link.text)
+        writer.member("target", link.target)
+        writer.member("text", link.text)
         writer.endObject()
       }
       writer.endArray()
-      writer.key("section")
-      writer.stringArray(clause.section)
-      if let source = clause.source {
-        writer.key("source")
-        writer.string(source)
-      }
-      writer.key("text")
-      writer.string(clause.text)
+      writer.member("section", clause.section)
+      writer.member("source", clause.source)
+      writer.member("text", clause.text)
       writer.endObject()
     }
     writer.endArray()
@@ -172,49 +185,28 @@ extension VersionRecord {
       writer.beginObject()
       writer.key("ambiguous")
       writer.bool(date.ambiguous)
-      if let index = date.clauseIndex {
-        writer.key("clauseIndex")
-        writer.int(index)
-      }
-      writer.key("date")
-      writer.string(date.date)
-      writer.key("kind")
-      writer.string(date.kind.rawValue)
-      writer.key("phrase")
-      writer.string(date.phrase)
+      writer.member("clauseIndex", date.clauseIndex)
+      writer.member("date", date.date)
+      writer.member("kind", date.kind.rawValue)
+      writer.member("phrase", date.phrase)
       writer.endObject()
     }
     writer.endArray()
-    writer.key("document")
-    writer.string(document)
-    writer.key("extractor")
-    writer.int(extractor)
-    writer.key("firstSeen")
-    writer.string(StoreJSON.format(firstSeen))
-    writer.key("id")
-    writer.string(id)
-    if let language {
-      writer.key("language")
-      writer.string(language)
-    }
+    writer.member("document", document)
+    writer.member("extractor", extractor)
+    writer.member("firstSeen", StoreJSON.format(firstSeen))
+    writer.member("id", id)
+    writer.member("language", language)
     if let pages {
       writer.key("pages")
       writer.stringMap(pages)
     }
-    writer.key("rules")
-    writer.string(rules)
-    writer.key("service")
-    writer.string(service)
-    writer.key("snapshot")
-    writer.string(snapshot)
-    if let title {
-      writer.key("title")
-      writer.string(title)
-    }
+    writer.member("rules", rules)
+    writer.member("service", service)
+    writer.member("snapshot", snapshot)
+    writer.member("title", title)
     writer.endObject()
-    var bytes = writer.bytes
-    bytes.append(0x0A)
-    return bytes
+    return writer.file
   }
 
   /// Reads `versions/<id>.json`: the hand-written reader, else (a file it does not handle) `JSONDecoder`.
@@ -229,58 +221,41 @@ extension DocumentState {
   /// its hash order), written without `Codable`.
   func storeJSON() -> [UInt8] {
     var writer = StoreJSONWriter(pretty: true, capacity: 1024 + 80 * pinned.count)
-    func optionalString(_ key: String, _ value: String?) {
-      guard let value else { return }
-      writer.key(key)
-      writer.string(value)
-    }
-    func optionalDate(_ key: String, _ value: Date?) { optionalString(key, value.map(StoreJSON.format)) }
     writer.beginObject()
-    optionalString("current", current)
-    optionalDate("currentLastSeen", currentLastSeen)
+    writer.member("current", current)
+    writer.member("currentLastSeen", currentLastSeen.map(StoreJSON.format))
     if let summary = currentSummary {
       writer.key("currentSummary")
       writer.beginObject()
-      writer.key("clauseCount")
-      writer.int(summary.clauseCount)
-      writer.key("extractor")
-      writer.int(summary.extractor)
-      writer.key("id")
-      writer.string(summary.id)
-      optionalString("language", summary.language)
-      writer.key("rules")
-      writer.string(summary.rules)
+      writer.member("clauseCount", summary.clauseCount)
+      writer.member("extractor", summary.extractor)
+      writer.member("id", summary.id)
+      writer.member("language", summary.language)
+      writer.member("rules", summary.rules)
       writer.endObject()
     }
-    writer.key("document")
-    writer.string(document)
-    optionalString("inaccessibleReason", inaccessibleReason)
-    optionalDate("inaccessibleSince", inaccessibleSince)
-    optionalDate("lastAttempt", lastAttempt)
+    writer.member("document", document)
+    writer.member("inaccessibleReason", inaccessibleReason)
+    writer.member("inaccessibleSince", inaccessibleSince.map(StoreJSON.format))
+    writer.member("lastAttempt", lastAttempt.map(StoreJSON.format))
     writer.key("pages")
     writer.beginObject()
     for (id, page) in pages.sorted(by: { $0.key < $1.key }) {
       writer.key(id)
       writer.beginObject()
-      optionalString("etag", page.etag)
-      optionalString("httpCharset", page.httpCharset)
-      optionalString("lastModified", page.lastModified)
-      optionalString("latestSnapshot", page.latestSnapshot)
-      writer.key("url")
-      writer.string(page.url)
+      writer.member("etag", page.etag)
+      writer.member("httpCharset", page.httpCharset)
+      writer.member("lastModified", page.lastModified)
+      writer.member("latestSnapshot", page.latestSnapshot)
+      writer.member("url", page.url)
       writer.endObject()
     }
     writer.endObject()
-    writer.key("pinned")
-    writer.stringArray(pinned.sorted())
-    writer.key("recent")
-    writer.stringArray(recent)
-    writer.key("service")
-    writer.string(service)
+    writer.member("pinned", pinned.sorted())
+    writer.member("recent", recent)
+    writer.member("service", service)
     writer.endObject()
-    var bytes = writer.bytes
-    bytes.append(0x0A)
-    return bytes
+    return writer.file
   }
 
   /// Reads `state.json`: the hand-written reader, else `JSONDecoder`.
