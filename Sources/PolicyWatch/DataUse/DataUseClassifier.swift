@@ -77,7 +77,7 @@ public struct DataUseClassifier: Sendable {
             match: DataUseMatch(category: rule.category, polarity: polarity, match: text, rule: rule.id),
             position: span.lowerBound,
             strength: (rule.weight, words, -span.count, -ruleIndex),
-            detected: rule.polarity == .detect || rule.polarity == .negated, inverted: rule.polarity == .inverted)
+            rulePolarity: rule.polarity)
           spans[candidate.match.label, default: []].append(span)
           if rule.hidesGeneral { hiding[candidate.match.label, default: []].append(span) }
           Self.keepStronger(candidate, in: &found)
@@ -112,10 +112,12 @@ public struct DataUseClassifier: Sendable {
     var match: DataUseMatch
     var position: Int
     var strength: (Int, Int, Int, Int)
+    /// How the rule that matched decides polarity.
+    var rulePolarity: RulePolarity
     /// Whether the polarity was found by negation cues (not fixed by the rule, nor inverted from its words).
-    var detected: Bool
+    var detected: Bool { rulePolarity == .detect || rulePolarity == .negated }
     /// Whether the match comes from an inverted rule (words that deny the practice, such as honouring DNT).
-    var inverted = false
+    var inverted: Bool { rulePolarity == .inverted }
   }
 
   private func overlap(_ a: [ClosedRange<Int>]?, _ b: [ClosedRange<Int>]?) -> Bool {
@@ -132,9 +134,9 @@ public struct DataUseClassifier: Sendable {
     }
     let position = min(current.position, candidate.position)
     if candidate.strength > current.strength {
-      best[key] = Candidate(
-        match: candidate.match, position: position, strength: candidate.strength, detected: candidate.detected,
-        inverted: candidate.inverted)
+      var stronger = candidate
+      stronger.position = position
+      best[key] = stronger
     } else {
       best[key]?.position = position
     }
