@@ -97,12 +97,12 @@ def read_audit(path):
     return verdicts
 
 
-def report_audit(gold, predicted, verdicts, low):
+def report_audit(gold, errors, true_positives, verdicts, low):
     """What the audit of every error says about this run: how many errors are the rules' and how many the one-case
     gold's, the adjudicated scores, and the best an honest classifier could score against this gold."""
-    fp = [(pid, label) for pid, truth in gold.items() for label in predicted.get(pid, set()) - truth]
-    fn = [(pid, label) for pid, truth in gold.items() for label in truth - predicted.get(pid, set())]
-    tp = sum(len(predicted.get(pid, set()) & truth) for pid, truth in gold.items())
+    fp = [(pid, label) for label, found in errors.items() for kind, pid, _, _ in found if kind == "FP"]
+    fn = [(pid, label) for label, found in errors.items() for kind, pid, _, _ in found if kind == "FN"]
+    tp = true_positives
     fp_kinds = Counter(verdicts.get(key, ("FP", "not judged"))[1] for key in fp)
     fn_kinds = Counter(verdicts.get(key, ("FN", "not judged"))[1] for key in fn)
     print(f"audit ({AUDIT_NOTE}): false positives now: "
@@ -206,7 +206,7 @@ def main():
     print(f"labels with precision below 0.6: {', '.join(low) if low else 'none'}")
     verdicts = read_audit(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "tosdr-dev-audit.tsv"))
     if verdicts and not half:
-        report_audit(gold, predicted, verdicts, low)
+        report_audit(gold, errors, total[0], verdicts, low)
     if not half:
         for side in ("A", "B"):
             part = {pid: truth for pid, truth in gold.items() if halves[pid] == side}
