@@ -91,9 +91,6 @@ public enum TextNormalization {
   public static func looseKey(_ text: String) -> String { key(text).lowercased() }
 
   @inline(__always)
-  static func isSpace(_ scalar: Unicode.Scalar) -> Bool { isSpace(scalar.value) }
-
-  @inline(__always)
   static func isSpace(_ value: UInt32) -> Bool {
     if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
     return value == 0xA0 || value == 0x1680 || (value >= 0x2000 && value <= 0x200A) || value == 0x2028

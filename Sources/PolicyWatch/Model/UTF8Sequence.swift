@@ -1,4 +1,4 @@
-/// One step of a byte-level UTF-8 scan, shared by the passes that handle ASCII byte by byte and decode other
+/// One step of a byte-level UTF-8 scan, shared by the passes that copy plain ASCII as it is and decode other
 /// characters only to look them up (whitespace collapsing in extraction, comparison keys).
 enum UTF8Sequence {
   /// The scalar value and byte length of the sequence that starts at `index`. A byte that cannot start a sequence
