@@ -23,8 +23,13 @@ public enum HTMLError: Error, Sendable, Equatable, CustomStringConvertible {
 /// An HTML document parsed by libxml2. It owns its `xmlDoc`, freed exactly once in `deinit`; node pointers
 /// never leave this module, and callers get Swift values (`HTMLNode` wraps a pointer that is only valid while
 /// its document lives, and keeps the document alive).
+///
+/// The tree is built in an arena of its own (`pw_xml_arena`, see pw_shims.h): its nodes and strings cost one
+/// bump each, and `deinit` returns them whole instead of one `free` per block. So the tree is only read, or has
+/// nodes unlinked (`PageExtractor`'s remove rules); nothing is ever added to it.
 public final class HTMLDocument {
   let pointer: xmlDocPtr
+  private let arena: OpaquePointer?
 
   /// Parses `bytes` with recovery, no network access and no entity loading.
   /// - Parameter encoding: an IANA charset name libxml2 should decode with, or nil to let libxml2 sniff
@@ -43,18 +48,34 @@ public final class HTMLDocument {
     if ignoreDeclaredEncoding { options |= Int32(HTML_PARSE_IGNORE_ENC.rawValue) }
     // An empty buffer makes libxml2 return NULL; parse a blank document instead so callers get a document.
     let input = bytes.isEmpty ? Array("<html></html>".utf8) : bytes
+    let arena = pw_xml_arena_new()
+    pw_xml_arena_begin(arena)
     let document: xmlDocPtr? = input.withUnsafeBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) { chars in
         htmlReadMemory(chars.baseAddress, Int32(chars.count), url, encoding, options)
       }
     }
-    guard let document else { throw .unparsable(reason: "libxml2 returned no document") }
+    // The thread's copy of the last parse error lives in the arena too: drop it before the arena can go.
+    xmlResetLastError()
+    pw_xml_arena_end()
+    guard let document else {
+      pw_xml_arena_free_doc(arena, nil)
+      throw .unparsable(reason: "libxml2 returned no document")
+    }
     pointer = document
+    self.arena = arena
   }
 
   deinit {
-    xmlFreeDoc(pointer)
+    pw_xml_arena_free_doc(arena, pointer)
   }
+
+  /// Whether the whole tree lives in the document's arena (false without arenas, or for a page with blocks too
+  /// large for one, whose tree is then freed node by node).
+  var treeIsInArena: Bool { pw_xml_arena_self_contained(arena) != 0 }
+
+  /// Chunks held by the arenas of live documents, process-wide.
+  static var arenaChunksInUse: Int { Int(pw_xml_arena_chunks_in_use()) }
 
   /// libxml2's global set-up, once per process; and silent error handlers for the calling thread.
   static func prepare() {
@@ -63,6 +84,9 @@ public final class HTMLDocument {
   }
 
   private static let initialized: Bool = {
+    // Before any other libxml2 call. POLICYWATCH_XML_ARENA=0 keeps libxml2 on malloc (for valgrind or ASan,
+    // which cannot see inside an arena).
+    if ProcessInfo.processInfo.environment["POLICYWATCH_XML_ARENA"] != "0" { _ = pw_xml_arena_install() }
     xmlInitParser()
     return true
   }()
