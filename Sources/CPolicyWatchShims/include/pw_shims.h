@@ -104,8 +104,8 @@ size_t pw_xml_arena_chunks_in_use(void);
 /// 1 when every block allocated while `arena` was current came from it (the tree goes with the arena).
 int pw_xml_arena_self_contained(const pw_xml_arena *arena);
 
-// --- zlib: inflateInit2 is a macro, Swift cannot call it. Raw snapshots are stored gzip-framed (written by
-// libdeflate, see Store/Gzip.swift) and read back with zlib, which also reads objects written by older versions.
+// --- zlib: inflateInit2 is a macro, Swift cannot call it. Stores written before zstd (Store/Zstd.swift) hold raw
+// snapshots as gzip members; zlib reads them back (Store/Gzip.swift).
 
 /// Why: inflateInit2 is a macro. Decompresses a gzip stream, refusing output larger than `limit` bytes.
 /// On success returns 0 and sets *out (allocated with malloc: the caller frees it with free()) and *out_length;

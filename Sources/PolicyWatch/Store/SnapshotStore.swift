@@ -11,7 +11,8 @@ import Foundation
 ///       timeline.jsonl                        every fetch attempt, append-only, with the events it caused
 ///       versions/<id>.json                    each distinct extracted text (clauses, declared dates)
 ///       objects/<sha256>                      raw snapshots (content-addressed: SHA-256 of the bytes as fetched;
-///                                             stored gzip-compressed, `zcat` reads them)
+///                                             stored zstd-compressed, `zstdcat` reads them; older stores' gzip
+///                                             and plain objects are read as they are)
 ///       state.json                            a cache of the timeline's conclusions, rebuilt from it if needed
 ///
 /// The timeline is the commit point: objects and versions are written before the timeline line that refers to
@@ -150,25 +151,30 @@ public final class SnapshotStore: @unchecked Sendable {
     hash.allSatisfy(\.isHexDigit) && FileIO.exists("\(directory(ref))/objects/\(hash)")
   }
 
-  /// The raw snapshot `hash` as fetched (objects are stored gzip-compressed; stores written before that keep
-  /// plain files, read as they are). Nil when absent or unreadable.
+  /// The raw snapshot `hash` as fetched (objects are stored zstd-compressed; stores written before that keep gzip
+  /// or plain files, read as they are). Nil when absent or unreadable.
   public func object(_ hash: String, of ref: DocumentRef) -> [UInt8]? {
     guard hash.allSatisfy(\.isHexDigit), let stored = FileIO.read("\(directory(ref))/objects/\(hash)") else {
       return nil
     }
-    // A body fetched as gzip bytes and stored plain by an older store also starts with the gzip magic: the hash
-    // tells which reading is the snapshot.
-    if Gzip.isGzip(stored), let inflated = Gzip.decompress(stored), SHA256.hex(inflated) == hash { return inflated }
-    return Gzip.isGzip(stored) && SHA256.hex(stored) != hash ? nil : stored
+    // A body fetched as compressed bytes and stored plain by an older store also starts with a magic number: the
+    // hash tells which reading is the snapshot.
+    let compressed = Zstd.isZstd(stored) || Gzip.isGzip(stored)
+    if compressed, let unpacked = Zstd.isZstd(stored) ? Zstd.decompress(stored) : Gzip.decompress(stored),
+      SHA256.hex(unpacked) == hash
+    {
+      return unpacked
+    }
+    return compressed && SHA256.hex(stored) != hash ? nil : stored
   }
 
-  /// Stores a raw snapshot under the SHA-256 of its bytes as fetched, gzip-compressed. `hash`, when the caller
+  /// Stores a raw snapshot under the SHA-256 of its bytes as fetched, zstd-compressed. `hash`, when the caller
   /// has it already (the recorder hashes every fetched body once), must be `SHA256.hex(bytes)`.
   @discardableResult
   func putObject(_ bytes: [UInt8], hash known: String? = nil, for ref: DocumentRef) throws(StoreIOError) -> String {
     let hash = known ?? SHA256.hex(bytes)
     let file = "\(directory(ref))/objects/\(hash)"
-    if !FileIO.exists(file) { try FileIO.writeAtomically(Gzip.compress(bytes) ?? bytes, to: file) }
+    if !FileIO.exists(file) { try FileIO.writeAtomically(Zstd.compress(bytes) ?? bytes, to: file) }
     return hash
   }
 

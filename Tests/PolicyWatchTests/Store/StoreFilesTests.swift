@@ -135,7 +135,7 @@ struct StoreFilesTests {
     #expect(!Fsck.check(store, repair: false).leftovers.contains { $0.contains("state.json") })
   }
 
-  @Test("raw snapshots are stored gzip-compressed, read back byte for byte, and damage is reported by fsck")
+  @Test("raw snapshots are stored zstd-compressed, read back byte for byte, and damage is reported by fsck")
   func compressedObjects() throws {
     let directory = TemporaryDirectory("files")
     let store = try SnapshotStore(path: directory.path, create: true)
@@ -153,30 +153,92 @@ struct StoreFilesTests {
     let hash = SHA256.hex(page)
     let file = "\(store.directory(ref))/objects/\(hash)"
     let stored = try #require(FileIO.read(file))
-    #expect(Gzip.isGzip(stored))
+    #expect(Zstd.isZstd(stored))
     #expect(stored.count * 4 < page.count, "\(stored.count) bytes stored for \(page.count)")
     #expect(store.object(hash, of: ref).map { $0 == page } == true)
     #expect(Fsck.check(store, repair: false).isClean)
-    // A store written before compression keeps plain objects: still read as they are.
+    // Stores written before zstd keep plain objects, and gzip ones: both still read as they are.
     let plain = Array(HistoryBuilder.page(["An older snapshot."]).utf8)
     let plainHash = SHA256.hex(plain)
     try FileIO.writeAtomically(plain, to: "\(store.directory(ref))/objects/\(plainHash)")
     #expect(store.object(plainHash, of: ref).map { $0 == plain } == true)
+    let older = Array(HistoryBuilder.page(["A snapshot from the gzip days."]).utf8)
+    let olderHash = SHA256.hex(older)
+    try FileIO.writeAtomically(Self.gzipStored(older), to: "\(store.directory(ref))/objects/\(olderHash)")
+    #expect(store.object(olderHash, of: ref).map { $0 == older } == true)
+    #expect(Fsck.check(store, repair: false).problems.isEmpty)
     // Damaged compressed data is a problem fsck names, not a silent nil.
     try FileIO.writeAtomically(Array(stored.prefix(stored.count / 2)), to: file)
     #expect(store.object(hash, of: ref) == nil)
     #expect(Fsck.check(store, repair: false).problems.contains { $0.contains(hash) && $0.contains("unreadable") })
   }
 
-  @Test("gzip round trip, and the decompression limit")
+  @Test("zstd round trip, frames without a declared size, and the decompression limit")
+  func zstdLimits() throws {
+    let text = Array(String(repeating: "We do not sell your personal data. ", count: 10_000).utf8)
+    let packed = try #require(Zstd.compress(text))
+    #expect(packed.count < text.count / 50)
+    #expect(Zstd.decompress(packed).map { $0 == text } == true)
+    #expect(Zstd.decompress(packed, limit: text.count - 1) == nil, "over the limit")
+    #expect(Zstd.decompress(packed, limit: text.count).map { $0 == text } == true, "exactly the limit")
+    #expect(Zstd.decompress(Array(packed.dropLast(20))) == nil, "truncated")
+    #expect(Zstd.decompress(packed + packed) == nil, "two frames where one was declared")
+    #expect(Zstd.compress([]).flatMap { Zstd.decompress($0) }?.isEmpty == true)
+    // A streaming compressor's frame declares no size: decoded piece by piece, under the same limit.
+    let streamed = Self.zstdRawFrame(text)
+    #expect(Zstd.isZstd(streamed))
+    #expect(Zstd.decompress(streamed).map { $0 == text } == true)
+    #expect(Zstd.decompress(streamed, limit: text.count - 1) == nil, "over the limit")
+    #expect(Zstd.decompress(Array(streamed.dropLast(7))) == nil, "truncated")
+  }
+
+  @Test("gzip objects of older stores: round trip and the decompression limit")
   func gzipLimits() throws {
     let text = Array(String(repeating: "We do not sell your personal data. ", count: 10_000).utf8)
-    let packed = try #require(Gzip.compress(text))
-    #expect(packed.count < text.count / 50)
+    let packed = Self.gzipStored(text)
+    #expect(Gzip.isGzip(packed))
     #expect(Gzip.decompress(packed).map { $0 == text } == true)
     #expect(Gzip.decompress(packed, limit: text.count - 1) == nil, "over the limit")
     #expect(Gzip.decompress(packed, limit: text.count).map { $0 == text } == true, "exactly the limit")
     #expect(Gzip.decompress(Array(packed.dropLast(20))) == nil, "truncated")
-    #expect(Gzip.compress([]).flatMap { Gzip.decompress($0) }?.isEmpty == true)
+    #expect(Gzip.decompress(Self.gzipStored([]))?.isEmpty == true)
+  }
+
+  /// A zstd frame (RFC 8878) of raw blocks with no content size, as a streaming compressor writes one.
+  static func zstdRawFrame(_ bytes: [UInt8]) -> [UInt8] {
+    var frame: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 7 << 3]  // no size, no checksum; 128 KiB window
+    var offset = 0
+    repeat {
+      let count = min(bytes.count - offset, 100_000)
+      let last = offset + count == bytes.count ? 1 : 0
+      let header = UInt32(last) | UInt32(count) << 3  // block type 0: raw
+      frame += [UInt8(header & 0xFF), UInt8(header >> 8 & 0xFF), UInt8(header >> 16 & 0xFF)]
+      frame += bytes[offset..<offset + count]
+      offset += count
+    } while offset < bytes.count
+    return frame
+  }
+
+  /// A gzip member (RFC 1952) of stored deflate blocks: what any gzip writer's output reads like to zlib.
+  static func gzipStored(_ bytes: [UInt8]) -> [UInt8] {
+    var member: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF]
+    var offset = 0
+    repeat {
+      let count = min(bytes.count - offset, 65_535)
+      let final: UInt8 = offset + count == bytes.count ? 1 : 0
+      let length = UInt16(count)
+      member += [final, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8(~length >> 8)]
+      member += bytes[offset..<offset + count]
+      offset += count
+    } while offset < bytes.count
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in bytes {
+      crc ^= UInt32(byte)
+      for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+    }
+    crc = ~crc
+    let size = UInt32(truncatingIfNeeded: bytes.count)
+    for value in [crc, size] { member += (0..<4).map { UInt8(value >> (8 * $0) & 0xFF) } }
+    return member
   }
 }
