@@ -111,14 +111,18 @@ public enum PageExtractor {
   {
     switch rule {
     case .nodes(let xpath, let selector):
-      let nodes: [HTMLNode]
-      do {
-        nodes = try document.select(xpath: xpath)
-      } catch {
-        throw .invalidSelector(selector: selector, message: error.description)
+      let nodes: [xmlNodePtr]
+      if let plan = CSSFastMatcher.plan(xpath: xpath, selector: selector) {
+        nodes = plan.matches(in: document.pointer)
+      } else {
+        do {
+          nodes = try document.select(xpath: xpath).map(\.pointer)
+        } catch {
+          throw .invalidSelector(selector: selector, message: error.description)
+        }
       }
       if required, nodes.isEmpty { throw .selectorMatchedNothing(selector: selector) }
-      return topmost(inDocumentOrder: nodes.map(\.pointer))
+      return topmost(inDocumentOrder: nodes)
     case .range(let start, let startInclusive, let end, let endInclusive, let selector):
       func first(_ xpath: String) throws(ExtractionError) -> xmlNodePtr {
         let nodes: [HTMLNode]
