@@ -15,22 +15,37 @@ import Foundation
 struct CSSFastMatcher: Sendable {
   static let maximumCompounds = 4
 
-  struct Compound: Sendable {
-    /// The element name; nil for `*`.
-    var name: [UInt8]?
-    /// `#id` and `[name=value]` as (name, value); `[name]` as (name, nil).
-    var attributes: [(name: [UInt8], value: [UInt8]?)]
-    /// `.class` tokens.
-    var classes: [[UInt8]]
+  // The selectors as flat arrays of plain values (names and values are byte ranges of `bytes`), read through
+  // buffer pointers while walking: no reference counting in the loop that tests every element.
+  private enum TestKind: UInt8 {
+    /// The element's name is `name`.
+    case element
+    /// The attribute `name` is present.
+    case present
+    /// The attribute `name` has the value `value` (`#id` is `id` = value).
+    case equals
+    /// The attribute `name` (`class`) holds the word `value`.
+    case word
   }
 
-  struct Complex: Sendable {
-    var compounds: [Compound]
-    /// `childCombinator[i]` is true for `>` between `compounds[i]` and `compounds[i + 1]`, false for whitespace.
-    var childCombinator: [Bool]
+  private struct Test {
+    var kind: TestKind
+    var name: Range<Int>
+    var value: Range<Int>
   }
 
-  let selectors: [Complex]
+  private struct Compound {
+    /// Its tests, in `tests`.
+    var tests: Range<Int>
+    /// True when the combinator to its left (toward the previous compound of its selector) is `>`.
+    var childOfPrevious: Bool
+  }
+
+  private let bytes: [UInt8]
+  private let tests: [Test]
+  private let compounds: [Compound]
+  /// Each selector of the list: its compounds, in `compounds`, left to right.
+  private let selectors: [Range<Int>]
 
   /// The matcher for a rule's XPath, when it is the translation of the CSS `selector` and within the subset.
   /// Plans are kept per XPath (a declaration's rules are used for every fetch).
@@ -47,81 +62,93 @@ struct CSSFastMatcher: Sendable {
   }
 
   init?(_ list: CSSSelectorList) {
-    var selectors: [Complex] = []
+    var bytes: [UInt8] = []
+    var tests: [Test] = []
+    var compounds: [Compound] = []
+    var selectors: [Range<Int>] = []
+    func range(_ text: String) -> Range<Int> {
+      let start = bytes.count
+      bytes += text.utf8
+      return start..<bytes.count
+    }
     for complex in list.selectors {
       guard complex.leading == nil, !complex.compounds.isEmpty, complex.compounds.count <= Self.maximumCompounds
       else { return nil }
-      var childCombinator: [Bool] = []
-      for combinator in complex.combinators {
-        switch combinator {
-        case .descendant: childCombinator.append(false)
-        case .child: childCombinator.append(true)
-        case .nextSibling, .subsequentSibling: return nil
+      let first = compounds.count
+      for (offset, compound) in complex.compounds.enumerated() {
+        var childOfPrevious = false
+        if offset > 0 {
+          switch complex.combinators[offset - 1] {
+          case .descendant: childOfPrevious = false
+          case .child: childOfPrevious = true
+          case .nextSibling, .subsequentSibling: return nil
+          }
         }
-      }
-      var compounds: [Compound] = []
-      for compound in complex.compounds {
-        guard let converted = Self.compound(compound) else { return nil }
-        compounds.append(converted)
-      }
-      selectors.append(Complex(compounds: compounds, childCombinator: childCombinator))
-    }
-    self.selectors = selectors
-  }
-
-  private static func compound(_ compound: CSSCompoundSelector) -> Compound? {
-    var result = Compound(name: nil, attributes: [], classes: [])
-    if let element = compound.element {
-      guard CSSXPathTranslator.isPlainName(element) else { return nil }
-      result.name = Array(element.utf8)
-    }
-    for simple in compound.simples {
-      switch simple {
-      case .id(let id):
-        guard CSSXPathTranslator.literal(id) != nil else { return nil }
-        result.attributes.append((Array("id".utf8), Array(id.utf8)))
-      case .className(let token):
-        guard !token.isEmpty, !token.unicodeScalars.contains(where: CSSTokenizer.isWhitespace),
-          CSSXPathTranslator.literal(token) != nil
-        else { return nil }
-        result.classes.append(Array(token.utf8))
-      case .attribute(let attribute):
-        guard CSSXPathTranslator.isPlainName(attribute.name) else { return nil }
-        if let (matchOperator, value) = attribute.match {
-          guard matchOperator == .equals, !attribute.caseInsensitive, CSSXPathTranslator.literal(value) != nil
-          else { return nil }
-          result.attributes.append((Array(attribute.name.utf8), Array(value.utf8)))
-        } else {
-          result.attributes.append((Array(attribute.name.utf8), nil))
+        let firstTest = tests.count
+        if let element = compound.element {
+          guard CSSXPathTranslator.isPlainName(element) else { return nil }
+          tests.append(Test(kind: .element, name: range(element), value: 0..<0))
         }
-      case .pseudoClass:
-        return nil
+        for simple in compound.simples {
+          switch simple {
+          case .id(let id):
+            guard CSSXPathTranslator.literal(id) != nil else { return nil }
+            tests.append(Test(kind: .equals, name: range("id"), value: range(id)))
+          case .className(let token):
+            guard !token.isEmpty, !token.unicodeScalars.contains(where: CSSTokenizer.isWhitespace),
+              CSSXPathTranslator.literal(token) != nil
+            else { return nil }
+            tests.append(Test(kind: .word, name: range("class"), value: range(token)))
+          case .attribute(let attribute):
+            guard CSSXPathTranslator.isPlainName(attribute.name) else { return nil }
+            if let (matchOperator, value) = attribute.match {
+              guard matchOperator == .equals, !attribute.caseInsensitive, CSSXPathTranslator.literal(value) != nil
+              else { return nil }
+              tests.append(Test(kind: .equals, name: range(attribute.name), value: range(value)))
+            } else {
+              tests.append(Test(kind: .present, name: range(attribute.name), value: 0..<0))
+            }
+          case .pseudoClass:
+            return nil
+          }
+        }
+        compounds.append(Compound(tests: firstTest..<tests.count, childOfPrevious: childOfPrevious))
       }
+      selectors.append(first..<compounds.count)
     }
-    return result
+    (self.bytes, self.tests, self.compounds, self.selectors) = (bytes, tests, compounds, selectors)
   }
 
   /// Every element of `document` that a selector of the list matches, in document order.
   func matches(in document: xmlDocPtr) -> [xmlNodePtr] {
     var found: [xmlNodePtr] = []
-    // Pre-order over elements: document order. Iterative, so no depth of nesting can overflow the stack.
-    var node = Self.firstElement(from: document.pointee.children)
-    while let current = node {
-      if selectors.contains(where: { Self.matches($0, index: $0.compounds.count - 1, current) }) {
-        found.append(current)
-      }
-      if let child = Self.firstElement(from: current.pointee.children) {
-        node = child
-        continue
-      }
-      var climbing: xmlNodePtr? = current
-      node = nil
-      while let up = climbing, up.pointee.type == XML_ELEMENT_NODE {
-        if let next = Self.firstElement(from: up.pointee.next) {
-          node = next
-          break
+    bytes.withUnsafeBufferPointer { bytes in
+      tests.withUnsafeBufferPointer { tests in
+        compounds.withUnsafeBufferPointer { compounds in
+          selectors.withUnsafeBufferPointer { selectors in
+            let view = View(bytes: bytes, tests: tests, compounds: compounds)
+            // Pre-order over elements: document order. Iterative: no nesting depth can overflow the stack.
+            var node = Self.firstElement(from: document.pointee.children)
+            while let current = node {
+              if selectors.contains(where: { view.matches($0, last: $0.upperBound - 1, current) }) {
+                found.append(current)
+              }
+              if let child = Self.firstElement(from: current.pointee.children) {
+                node = child
+                continue
+              }
+              var climbing: xmlNodePtr? = current
+              node = nil
+              while let up = climbing, up.pointee.type == XML_ELEMENT_NODE {
+                if let next = Self.firstElement(from: up.pointee.next) {
+                  node = next
+                  break
+                }
+                climbing = up.pointee.parent
+              }
+            }
+          }
         }
-        climbing = up.pointee.parent
       }
     }
     return found
@@ -133,42 +160,51 @@ struct CSSFastMatcher: Sendable {
     return node
   }
 
-  /// Whether `element` matches compounds `0...index` of `complex`, compound `index` being `element` itself.
-  private static func matches(_ complex: Complex, index: Int, _ element: xmlNodePtr) -> Bool {
-    guard matches(complex.compounds[index], element) else { return false }
-    if index == 0 { return true }
-    var ancestor = element.pointee.parent
-    if complex.childCombinator[index - 1] {
-      guard let parent = ancestor, parent.pointee.type == XML_ELEMENT_NODE else { return false }
-      return matches(complex, index: index - 1, parent)
-    }
-    while let current = ancestor, current.pointee.type == XML_ELEMENT_NODE {
-      if matches(complex, index: index - 1, current) { return true }
-      ancestor = current.pointee.parent
-    }
-    return false
-  }
+  private struct View {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let tests: UnsafeBufferPointer<Test>
+    let compounds: UnsafeBufferPointer<Compound>
 
-  private static func matches(_ compound: Compound, _ element: xmlNodePtr) -> Bool {
-    if let name = compound.name {
-      guard element.pointee.ns == nil, equals(element.pointee.name, name) else { return false }
-    }
-    for (name, value) in compound.attributes {
-      guard hasAttribute(element, name, where: { value == nil || $0.elementsEqual(value!) }) else { return false }
-    }
-    for token in compound.classes {
-      guard hasAttribute(element, Self.classAttribute, where: { Self.words(of: $0, contain: token) }) else {
-        return false
+    /// Whether `element` matches the compounds of `selector` up to `last`, compound `last` being `element`.
+    func matches(_ selector: Range<Int>, last: Int, _ element: xmlNodePtr) -> Bool {
+      guard matches(compounds[last], element) else { return false }
+      if last == selector.lowerBound { return true }
+      var ancestor = element.pointee.parent
+      if compounds[last].childOfPrevious {
+        guard let parent = ancestor, parent.pointee.type == XML_ELEMENT_NODE else { return false }
+        return matches(selector, last: last - 1, parent)
       }
+      while let current = ancestor, current.pointee.type == XML_ELEMENT_NODE {
+        if matches(selector, last: last - 1, current) { return true }
+        ancestor = current.pointee.parent
+      }
+      return false
     }
-    return true
-  }
 
-  private static let classAttribute = Array("class".utf8)
+    private func matches(_ compound: Compound, _ element: xmlNodePtr) -> Bool {
+      for index in compound.tests {
+        let test = tests[index]
+        let name = UnsafeBufferPointer(rebasing: bytes[test.name])
+        let value = UnsafeBufferPointer(rebasing: bytes[test.value])
+        switch test.kind {
+        case .element:
+          guard element.pointee.ns == nil, CSSFastMatcher.equals(element.pointee.name, name) else { return false }
+        case .present:
+          guard CSSFastMatcher.hasAttribute(element, name, where: { _ in true }) else { return false }
+        case .equals:
+          guard CSSFastMatcher.hasAttribute(element, name, where: { $0.elementsEqual(value) }) else { return false }
+        case .word:
+          guard CSSFastMatcher.hasAttribute(element, name, where: { CSSFastMatcher.words(of: $0, contain: value) })
+          else { return false }
+        }
+      }
+      return true
+    }
+  }
 
   /// Whether an attribute `name` (without namespace, as XPath's `@name` takes it) has a value passing `test`.
   private static func hasAttribute(
-    _ element: xmlNodePtr, _ name: [UInt8], where test: (UnsafeBufferPointer<UInt8>) -> Bool
+    _ element: xmlNodePtr, _ name: UnsafeBufferPointer<UInt8>, where test: (UnsafeBufferPointer<UInt8>) -> Bool
   ) -> Bool {
     var attribute = element.pointee.properties
     while let current = attribute {
@@ -191,7 +227,7 @@ struct CSSFastMatcher: Sendable {
     return false
   }
 
-  private static func equals(_ string: UnsafePointer<xmlChar>?, _ bytes: [UInt8]) -> Bool {
+  private static func equals(_ string: UnsafePointer<xmlChar>?, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let string else { return false }
     var index = 0
     while index < bytes.count {
@@ -203,18 +239,14 @@ struct CSSFastMatcher: Sendable {
 
   /// Whether `token` is one of the words of `value` split at XML whitespace (what XPath's `normalize-space`
   /// splits at: space, tab, carriage return, line feed).
-  static func words(of value: UnsafeBufferPointer<UInt8>, contain token: [UInt8]) -> Bool {
+  static func words(of value: UnsafeBufferPointer<UInt8>, contain token: UnsafeBufferPointer<UInt8>) -> Bool {
     var start = 0
     let count = value.count
     while start < count {
       while start < count, isXMLSpace(value[start]) { start += 1 }
       var end = start
       while end < count, !isXMLSpace(value[end]) { end += 1 }
-      if end - start == token.count,
-        token.withUnsafeBufferPointer({ word in
-          memcmp(value.baseAddress! + start, word.baseAddress!, word.count) == 0
-        })
-      {
+      if end - start == token.count, memcmp(value.baseAddress! + start, token.baseAddress!, token.count) == 0 {
         return true
       }
       start = end
@@ -222,7 +254,9 @@ struct CSSFastMatcher: Sendable {
     return false
   }
 
-  private static func isXMLSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+  private static func isXMLSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+  }
 
   private static let cache = PlanCache()
 
