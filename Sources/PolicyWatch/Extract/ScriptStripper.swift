@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Drops the contents of `<script>` and `<style>` elements from UTF-8 HTML before libxml2 parses it.
 ///
 /// About half the bytes of a typical policy page are inline scripts (framework bundles, JSON state) and another
@@ -32,12 +36,19 @@ enum ScriptStripper {
         }
         return true
       }
+      /// The index of the next `byte` from `from` (memchr: script contents are long runs without a `<`).
+      func position(of byte: UInt8, from: Int) -> Int? {
+        guard from < count, let base = input.baseAddress,
+          let found = memchr(base + from, Int32(byte), count - from)
+        else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+      }
       func find(_ word: StaticString, from: Int) -> Int? {
         var at = from
         let first = word.utf8Start[0]  // '<' or '-': compared exactly
-        while at < count {
-          if input[at] == first, matches(word, at: at) { return at }
-          at += 1
+        while let candidate = position(of: first, from: at) {
+          if matches(word, at: candidate) { return candidate }
+          at = candidate + 1
         }
         return nil
       }
@@ -57,10 +68,7 @@ enum ScriptStripper {
             var value = cursor + 1
             while value < count, input[value] == 0x20 || (input[value] >= 0x09 && input[value] <= 0x0D) { value += 1 }
             if value < count, input[value] == 0x22 || input[value] == 0x27 {
-              let quote = input[value]
-              var close = value + 1
-              while close < count, input[close] != quote { close += 1 }
-              cursor = close + 1
+              cursor = (position(of: input[value], from: value + 1) ?? count) + 1
               continue
             }
           }
@@ -70,7 +78,7 @@ enum ScriptStripper {
       }
       while index < count {
         guard input[index] == 0x3C else {
-          index += 1
+          index = position(of: 0x3C, from: index) ?? count
           continue
         }
         if matches("<!--", at: index) {
@@ -106,9 +114,7 @@ enum ScriptStripper {
         }
         if next == 0x21 || next == 0x3F || next == 0x2F {
           // `<!DOCTYPE …>`, `<?…>`, `</…>`: libxml2 ends them at the next `>`.
-          var close = index + 2
-          while close < count, input[close] != 0x3E { close += 1 }
-          index = close + 1
+          index = (position(of: 0x3E, from: index + 2) ?? count) + 1
           continue
         }
         index += 1
