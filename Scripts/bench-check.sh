@@ -8,7 +8,8 @@
 # dir, at run time: nothing of the corpus is copied into the repository). COUNT page files in a temp root are
 # hardlinks to about 20 of those snapshots; each declaration uses its source document's real select/remove. The
 # test server (Tests/Servers/http_server.py) serves them on 127.0.0.1…127.0.0.HOSTS without validators, so an
-# unchanged check still downloads and compares every body. Timed with /usr/bin/time -v (wall, CPU, peak RSS):
+# unchanged check still downloads and compares every body. Timed with /usr/bin/time -v (wall, CPU, peak RSS), each
+# phase (PolicyWatch and urlwatch alike) after a `sync`, so that none pays for the writeback of the one before:
 #   (a) first check into an empty store (all new)
 #   (b) second check (all unchanged)
 #   (c) every page replaced by the snapshot of the next genuine version of its document (all changed)
@@ -98,6 +99,10 @@ timed() {
   local name="$1" expected="$2"
   shift 2
   local before rc=0
+  # Start each phase with no dirty pages left by the one before: the first check writes ~350 MB, which the kernel
+  # would otherwise still be writing back (30 s expiry) while the next phase runs, and a cron job checking hours
+  # apart never meets that.
+  sync
   before="$(server_cpu)"
   /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || rc=$?
   status[$name]=$rc
