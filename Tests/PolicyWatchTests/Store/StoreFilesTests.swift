@@ -68,20 +68,7 @@ struct StoreFilesTests {
   @Test("fsck reports a torn timeline line as a leftover and repair cuts it")
   func fsckTornLine() throws {
     let directory = TemporaryDirectory("files")
-    let store = try SnapshotStore(path: directory.path, create: true)
-    let recorder = Recorder(store: store)
-    let declaration = DocumentDeclaration(
-      service: "Torn", documentType: "Privacy Policy",
-      pages: [PageDeclaration(id: "p", fetch: "https://example.com/p", select: [.css("main")])], isCombined: false)
-    _ = try recorder.record(
-      Observation(
-        time: Date(timeIntervalSince1970: 1_700_000_000), declaration: declaration,
-        pages: [
-          PageFetch(
-            id: "p", url: "https://example.com/p", status: 200,
-            bytes: Array(HistoryBuilder.page(["We keep logs."]).utf8))
-        ]))
-    let ref = SnapshotStore.DocumentRef(service: "Torn", document: "Privacy Policy")
+    let (store, ref) = try Self.store(in: directory, service: "Torn", texts: [["We keep logs."]])
     let file = "\(store.directory(ref))/timeline.jsonl"
     let handle = try #require(FileHandle(forWritingAtPath: file))
     handle.seekToEndOfFile()
@@ -98,21 +85,8 @@ struct StoreFilesTests {
   @Test("a state.json cut short by a killed run is rebuilt from the timeline, and fsck repairs it")
   func tornState() throws {
     let directory = TemporaryDirectory("files")
-    let store = try SnapshotStore(path: directory.path, create: true)
-    let recorder = Recorder(store: store)
-    let declaration = DocumentDeclaration(
-      service: "Cut", documentType: "Privacy Policy",
-      pages: [PageDeclaration(id: "p", fetch: "https://example.com/p", select: [.css("main")])], isCombined: false)
-    for (day, text) in ["We keep logs for a week.", "We keep logs for a month."].enumerated() {
-      _ = try recorder.record(
-        Observation(
-          time: Date(timeIntervalSince1970: 1_700_000_000 + Double(day) * 86_400), declaration: declaration,
-          pages: [
-            PageFetch(
-              id: "p", url: "https://example.com/p", status: 200, bytes: Array(HistoryBuilder.page([text]).utf8))
-          ]))
-    }
-    let ref = SnapshotStore.DocumentRef(service: "Cut", document: "Privacy Policy")
+    let (store, ref) = try Self.store(
+      in: directory, service: "Cut", texts: [["We keep logs for a week."], ["We keep logs for a month."]])
     let file = "\(store.directory(ref))/state.json"
     let whole = try #require(FileIO.read(file))
     let expected = store.state(ref)
@@ -138,18 +112,9 @@ struct StoreFilesTests {
   @Test("raw snapshots are stored zstd-compressed, read back byte for byte, and damage is reported by fsck")
   func compressedObjects() throws {
     let directory = TemporaryDirectory("files")
-    let store = try SnapshotStore(path: directory.path, create: true)
-    let recorder = Recorder(store: store)
-    let declaration = DocumentDeclaration(
-      service: "Packed", documentType: "Terms",
-      pages: [PageDeclaration(id: "p", fetch: "https://example.com/t", select: [.css("main")])], isCombined: false)
     let paragraphs = (0..<200).map { "Clause \($0): we keep the records of your orders for as long as the law asks." }
     let page = Array(HistoryBuilder.page(paragraphs).utf8)
-    _ = try recorder.record(
-      Observation(
-        time: Date(timeIntervalSince1970: 1_700_000_000), declaration: declaration,
-        pages: [PageFetch(id: "p", url: "https://example.com/t", status: 200, bytes: page)]))
-    let ref = SnapshotStore.DocumentRef(service: "Packed", document: "Terms")
+    let (store, ref) = try Self.store(in: directory, service: "Packed", texts: [paragraphs])
     let hash = SHA256.hex(page)
     let file = "\(store.directory(ref))/objects/\(hash)"
     let stored = try #require(FileIO.read(file))
@@ -202,6 +167,27 @@ struct StoreFilesTests {
     #expect(Gzip.decompress(packed, limit: text.count).map { $0 == text } == true, "exactly the limit")
     #expect(Gzip.decompress(Array(packed.dropLast(20))) == nil, "truncated")
     #expect(Gzip.decompress(Self.gzipStored([]))?.isEmpty == true)
+  }
+
+  /// A new store in `directory` holding one document, `service`'s Privacy Policy, recorded from one page per
+  /// day: `texts[i]` are the paragraphs of day i's page.
+  static func store(in directory: TemporaryDirectory, service: String, texts: [[String]]) throws
+    -> (store: SnapshotStore, ref: SnapshotStore.DocumentRef)
+  {
+    let store = try SnapshotStore(path: directory.path, create: true)
+    let recorder = Recorder(store: store)
+    let url = "https://example.com/p"
+    let declaration = DocumentDeclaration(
+      service: service, documentType: "Privacy Policy",
+      pages: [PageDeclaration(id: "p", fetch: url, select: [.css("main")])], isCombined: false)
+    for (day, paragraphs) in texts.enumerated() {
+      let bytes = Array(HistoryBuilder.page(paragraphs).utf8)
+      _ = try recorder.record(
+        Observation(
+          time: Date(timeIntervalSince1970: 1_700_000_000 + Double(day) * 86_400), declaration: declaration,
+          pages: [PageFetch(id: "p", url: url, status: 200, bytes: bytes)]))
+    }
+    return (store, SnapshotStore.DocumentRef(service: service, document: "Privacy Policy"))
   }
 
   /// A zstd frame (RFC 8878) of raw blocks with no content size, as a streaming compressor writes one.
