@@ -1,13 +1,30 @@
 import Foundation
 import PolicyWatch
 
-/// `policywatch-bench strip-check FILE|DIR…`: extracts every HTML file twice, with and without cutting script
-/// contents out before parsing (`PageExtractor.extract(stripScripts:)`), and checks the results are identical
-/// (clauses with their text, sections, kinds, levels and links; title; language). Prints the files that differ,
-/// the totals and both extraction times. Exit status 1 when any file differs.
+/// `policywatch-bench strip-check [--select CSS]… [--remove CSS]… FILE|DIR…`: extracts every HTML file twice, with
+/// and without cutting script contents and unread attribute values out before parsing
+/// (`PageExtractor.extract(stripScripts:)`), with the rules given, and checks the results are identical (clauses
+/// with their text, sections, kinds, levels and links; title; language; or the same error). Prints the files that
+/// differ, the totals and both extraction times. Exit status 1 when any file differs.
 func runStripCheck(_ arguments: [String]) async {
   var files: [String] = []
-  for argument in arguments {
+  var select: [ExtractionRule] = []
+  var remove: [ExtractionRule] = []
+  var index = 0
+  while index < arguments.count {
+    let argument = arguments[index]
+    index += 1
+    if argument == "--select" || argument == "--remove", index < arguments.count {
+      do {
+        let rule = try ExtractionRule.css(arguments[index])
+        if argument == "--select" { select.append(rule) } else { remove.append(rule) }
+      } catch {
+        print("error: \(arguments[index]): \(error)")
+        exit(2)
+      }
+      index += 1
+      continue
+    }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else { continue }
     if isDirectory.boolValue {
@@ -30,21 +47,27 @@ func runStripCheck(_ arguments: [String]) async {
     let raw = [UInt8](data)
     bytes += raw.count
     let start = clock.now
-    let fast = try? PageExtractor.extract(bytes: raw, stripScripts: true)
+    let fast = Result { try PageExtractor.extract(bytes: raw, select: select, remove: remove, stripScripts: true) }
     let middle = clock.now
-    let slow = try? PageExtractor.extract(bytes: raw, stripScripts: false)
+    let slow = Result { try PageExtractor.extract(bytes: raw, select: select, remove: remove, stripScripts: false) }
     let end = clock.now
     func seconds(_ elapsed: Duration) -> Double {
       Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
     stripped += seconds(start.duration(to: middle))
     plain += seconds(middle.duration(to: end))
-    let same =
-      fast?.clauses == slow?.clauses && fast?.title == slow?.title && fast?.language == slow?.language
+    let (a, b) = ((try? fast.get())?.clauses ?? [], (try? slow.get())?.clauses ?? [])
+    let same: Bool
+    switch (fast, slow) {
+    case (.success(let fast), .success(let slow)):
+      same = fast.clauses == slow.clauses && fast.title == slow.title && fast.language == slow.language
+    case (.failure(let fast), .failure(let slow)):
+      same = "\(fast)" == "\(slow)"
+    default:
+      same = false
+    }
     if !same {
       differing += 1
-      let a = fast?.clauses ?? []
-      let b = slow?.clauses ?? []
       let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
       print("DIFFERS \(file): \(a.count) vs \(b.count) clauses; first difference at clause \(first)")
     }

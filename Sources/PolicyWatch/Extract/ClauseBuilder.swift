@@ -440,11 +440,14 @@ struct ClauseBuilder {
 
   /// Whether an inline style contains `display:none` or `visibility:hidden` (case and spaces ignored).
   static func styleHides(_ style: UnsafePointer<xmlChar>) -> Bool {
+    styleHides(UnsafeBufferPointer(start: style, count: strlen(style)))
+  }
+
+  /// `styleHides` on a value's bytes (`ScriptStripper` asks it of attribute values before libxml2 parses them).
+  static func styleHides(_ style: UnsafeBufferPointer<UInt8>) -> Bool {
     var compact: [UInt8] = []
-    var index = 0
-    while style[index] != 0 {
-      var byte = style[index]
-      index += 1
+    compact.reserveCapacity(style.count)
+    for var byte in style {
       if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
       if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
       compact.append(byte)

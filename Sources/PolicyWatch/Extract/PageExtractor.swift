@@ -54,8 +54,10 @@ public struct ExtractedPage: Sendable {
 
 /// Turns a fetched HTML page into clauses with libxml2.
 ///
-/// Steps: decode the bytes to UTF-8 (`CharsetDecoder`); parse with libxml2 (recovery, no network, the document's
-/// own encoding hints ignored since the bytes are already UTF-8); apply every `remove` rule, then every `select`
+/// Steps: decode the bytes to UTF-8 (`CharsetDecoder`); cut script and style contents and the attribute values
+/// neither the rules nor the clause builder read (`ScriptStripper`, `AttributePruning`; `stripScripts: false`
+/// parses the page as served); parse with libxml2 (recovery, no network, the document's own encoding hints ignored
+/// since the bytes are already UTF-8); apply every `remove` rule, then every `select`
 /// rule (all matches, in document order); walk the selected nodes once, iteratively (no recursion, so 10,000
 /// levels of nesting cannot overflow a stack), dropping what a browser does not show, and cut the text into
 /// clauses at block boundaries.
@@ -67,7 +69,9 @@ public enum PageExtractor {
     let decoded = CharsetDecoder.decode(bytes, httpCharset: httpCharset)
     let document: HTMLDocument
     do {
-      document = try HTMLDocument(utf8: stripScripts ? ScriptStripper.strip(decoded.utf8) : decoded.utf8)
+      document = try HTMLDocument(
+        utf8: stripScripts
+          ? ScriptStripper.strip(decoded.utf8, pruning: AttributePruning(rules: remove + select)) : decoded.utf8)
     } catch {
       throw .unparsable(reason: error.description)
     }

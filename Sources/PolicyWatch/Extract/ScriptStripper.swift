@@ -15,14 +15,30 @@
 ///   closes any element on `/>`);
 /// - comments (`<!-- … -->`) and every other tag (attribute values included) are copied as they are, so a
 ///   `<script` written inside them is not taken for a tag.
+///
+/// With a `pruning` other than `.none`, it also cuts the attribute values that the rules of the extraction and the
+/// clause builder never read (`AttributePruning`): on real pages those are most of what is left after the scripts.
+/// Only bytes inside quoted values change, and only in start tags within a strict subset of libxml2's grammar
+/// (`prunableTag`); any other tag is copied whole.
+///
 /// Checked against parsing the unstripped page on every snapshot of the corpus (`policywatch-bench strip-check`).
 enum ScriptStripper {
-  static func strip(_ bytes: [UInt8]) -> [UInt8] {
-    bytes.withUnsafeBufferPointer { input -> [UInt8] in
+  static func strip(_ bytes: [UInt8], pruning: AttributePruning = .none) -> [UInt8] {
+    // `class` words to keep, by length, compared with memcmp (a `Set` lookup would build an array per word).
+    var keptWords: [[[UInt8]]] = []
+    for word in pruning.classWords ?? [] {
+      let word = Array(word.utf8)
+      if keptWords.count <= word.count { keptWords += Array(repeating: [], count: word.count + 1 - keptWords.count) }
+      keptWords[word.count].append(word)
+    }
+    let keptData = pruning.keptData.map { Array($0.utf8) }
+    return bytes.withUnsafeBufferPointer { input -> [UInt8] in
       let count = input.count
       var output: [UInt8] = []
       var index = 0
       var copied = 0
+      /// Values of the current start tag to cut: byte range, and whether to keep the listed `class` words.
+      var edits: [(value: Range<Int>, keepWords: Bool)] = []
       /// Case-insensitive match of an ASCII lower-case `word` at `at`.
       func matches(_ word: StaticString, at: Int) -> Bool {
         let length = word.utf8CodeUnitCount
@@ -76,6 +92,113 @@ enum ScriptStripper {
         }
         return (count, false)
       }
+      /// libxml2's blanks (`IS_BLANK_CH`): form feed is not one.
+      func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+      func isNameByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D
+          || byte == 0x5F || byte == 0x2E || byte == 0x3A
+      }
+      /// Whether the bytes at `range` are `name`, ASCII case-insensitively (`name` is lower-case).
+      func isName(_ range: Range<Int>, _ name: StaticString) -> Bool {
+        range.count == name.utf8CodeUnitCount && matches(name, at: range.lowerBound)
+      }
+      func contains(_ range: Range<Int>, _ byte: UInt8) -> Bool {
+        guard !range.isEmpty, let base = input.baseAddress else { return false }
+        return memchr(base + range.lowerBound, Int32(byte), range.count) != nil
+      }
+      /// Decides what to do with one attribute value of a start tag (`edits`).
+      func noteValue(name: Range<Int>, value: Range<Int>) {
+        // A NUL ends a value early in libxml2; `&` starts a character reference, which changes words.
+        guard !value.isEmpty, !contains(value, 0) else { return }
+        if pruning.classWords != nil, isName(name, "class") {
+          if !contains(value, 0x26) { edits.append((value, true)) }
+        } else if pruning.style, isName(name, "style") {
+          if !contains(value, 0x26), !ClauseBuilder.styleHides(UnsafeBufferPointer(rebasing: input[value])) {
+            edits.append((value, false))
+          }
+        } else if pruning.pathData, isName(name, "d") {
+          edits.append((value, false))
+        } else if pruning.data, name.count > 5, matches("data-", at: name.lowerBound) {
+          let kept = keptData.contains { word in
+            word.count == name.count
+              && zip(word, input[name]).allSatisfy { $0 == $1 | ($1 >= 0x41 && $1 <= 0x5A ? 0x20 : 0) }
+          }
+          if !kept { edits.append((value, false)) }
+        }
+      }
+      /// The end of the start tag at `open` (just past its `>`) when the whole tag is within a strict subset of
+      /// libxml2's grammar, with the values to cut in `edits`; nil otherwise (the tag is then copied whole).
+      ///
+      /// The subset: `<name`, then attributes each preceded by blanks — a name (`[A-Za-z_:][A-Za-z0-9_:.-]*`, at
+      /// most 90 bytes: libxml2 reads names into a 100-byte buffer), optionally `=` and a value, double-quoted,
+      /// single-quoted, or unquoted of plain bytes — then blanks and `>` or `/>`. On such a tag libxml2 and this
+      /// scan agree on every attribute's value, and only bytes inside quoted values are changed.
+      func prunableTag(_ open: Int) -> Int? {
+        edits.removeAll(keepingCapacity: true)
+        var cursor = open + 1
+        while cursor < count, isNameByte(input[cursor]) { cursor += 1 }
+        guard cursor - open - 1 <= 90 else { return nil }
+        for _ in 0..<count {
+          let tokenEnd = cursor
+          while cursor < count, isBlank(input[cursor]) { cursor += 1 }
+          guard cursor < count else { return nil }
+          let byte = input[cursor]
+          if byte == 0x3E { return cursor + 1 }
+          if byte == 0x2F { return cursor + 1 < count && input[cursor + 1] == 0x3E ? cursor + 2 : nil }
+          guard cursor > tokenEnd, (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte == 0x3A
+          else { return nil }
+          let nameStart = cursor
+          while cursor < count, isNameByte(input[cursor]) { cursor += 1 }
+          let name = nameStart..<cursor
+          guard name.count <= 90 else { return nil }
+          var look = cursor
+          while look < count, isBlank(input[look]) { look += 1 }
+          // No value: the blanks after the name separate it from the next attribute.
+          guard look < count, input[look] == 0x3D else { continue }
+          look += 1
+          while look < count, isBlank(input[look]) { look += 1 }
+          guard look < count else { return nil }
+          let quote = input[look]
+          if quote == 0x22 || quote == 0x27 {
+            guard let close = position(of: quote, from: look + 1) else { return nil }
+            noteValue(name: name, value: (look + 1)..<close)
+            cursor = close + 1
+          } else {
+            let start = look
+            while look < count, !isBlank(input[look]), input[look] != 0x3E {
+              // Plain bytes only: no quote, `=`, `<`, backtick, control or non-ASCII byte.
+              let byte = input[look]
+              guard byte > 0x20, byte < 0x7F, byte != 0x22, byte != 0x27, byte != 0x3D, byte != 0x3C, byte != 0x60
+              else { return nil }
+              look += 1
+            }
+            guard look > start else { return nil }
+            cursor = look
+          }
+        }
+        return nil
+      }
+      /// Appends the words of the `class` value at `range` that `pruning` keeps, separated by single spaces.
+      func appendKeptWords(_ range: Range<Int>) {
+        var start = range.lowerBound
+        var first = true
+        while start < range.upperBound {
+          while start < range.upperBound, isBlank(input[start]) { start += 1 }
+          var end = start
+          while end < range.upperBound, !isBlank(input[end]) { end += 1 }
+          let length = end - start
+          if length > 0, length < keptWords.count,
+            keptWords[length].contains(where: { word in
+              word.withUnsafeBufferPointer { memcmp($0.baseAddress!, input.baseAddress! + start, length) == 0 }
+            })
+          {
+            if !first { output.append(0x20) }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<end]))
+            first = false
+          }
+          start = end
+        }
+      }
       while index < count {
         guard input[index] == 0x3C else {
           index = position(of: 0x3C, from: index) ?? count
@@ -108,8 +231,19 @@ enum ScriptStripper {
         let next = index + 1 < count ? input[index + 1] : 0
         if (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7A {
           // Any other start tag: skip it whole, quoted attribute values included, so a `<script` written inside
-          // a value (`title="<script>"`, `onclick="…"`) is never taken for a tag.
-          index = endOfTag(index + 1).end
+          // a value (`title="<script>"`, `onclick="…"`) is never taken for a tag. Cut the values `pruning` allows
+          // when the tag is within the strict grammar of `prunableTag`.
+          if !pruning.isNone, let end = prunableTag(index) {
+            if !edits.isEmpty, output.isEmpty { output.reserveCapacity(count / 2) }
+            for edit in edits {
+              output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<edit.value.lowerBound]))
+              if edit.keepWords { appendKeptWords(edit.value) }
+              copied = edit.value.upperBound
+            }
+            index = end
+          } else {
+            index = endOfTag(index + 1).end
+          }
           continue
         }
         if next == 0x21 || next == 0x3F || next == 0x2F {

@@ -48,16 +48,18 @@ struct CSSFastMatcher: Sendable {
   private let selectors: [Range<Int>]
 
   /// The matcher for a rule's XPath, when it is the translation of the CSS `selector` and within the subset.
-  /// Plans are kept per XPath (a declaration's rules are used for every fetch).
+  /// Plans are kept per rule (a declaration's rules are used for every fetch).
   static func plan(xpath: String, selector: String) -> CSSFastMatcher? {
-    if let known = cache.lookup(xpath) { return known }
+    // Keyed by both: `[class~=a]` has the XPath of `.a` but is outside the subset.
+    let key = "\(xpath)\u{0}\(selector)"
+    if let known = cache.lookup(key) { return known }
     var plan: CSSFastMatcher? = nil
     if let list = try? CSSParser.parse(selector),
       (try? CSSXPathTranslator(selector: selector).path(for: list, absolute: true)) == xpath
     {
       plan = CSSFastMatcher(list)
     }
-    cache.store(xpath, plan)
+    cache.store(key, plan)
     return plan
   }
 
@@ -263,10 +265,10 @@ struct CSSFastMatcher: Sendable {
   final class PlanCache: @unchecked Sendable {
     private let lock = NSLock()
     private var plans: [String: CSSFastMatcher?] = [:]
-    func lookup(_ xpath: String) -> CSSFastMatcher?? { lock.withLock { plans[xpath] } }
-    func store(_ xpath: String, _ plan: CSSFastMatcher?) {
+    func lookup(_ key: String) -> CSSFastMatcher?? { lock.withLock { plans[key] } }
+    func store(_ key: String, _ plan: CSSFastMatcher?) {
       // Bounded: a long-running process meets few distinct rules; past this, plans are made again.
-      lock.withLock { if plans.count < 4096 { plans[xpath] = plan } }
+      lock.withLock { if plans.count < 4096 { plans[key] = plan } }
     }
   }
 }

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+@testable import PolicyWatch
+
+/// Cutting attribute values nobody reads before the parse must never change what is extracted.
+@Suite("Attribute pruning")
+struct AttributePruningTests {
+  static func rules(_ selectors: [String]) throws -> [ExtractionRule] { try selectors.map(ExtractionRule.css) }
+
+  static func stripped(_ html: String, rules selectors: [String] = []) throws -> String {
+    let pruning = AttributePruning(rules: try rules(selectors))
+    return String(decoding: ScriptStripper.strip(Array(html.utf8), pruning: pruning), as: UTF8.self)
+  }
+
+  @Test("the plan keeps the class words the rules test, and whole any attribute they read otherwise")
+  func plans() throws {
+    let words = AttributePruning(rules: try Self.rules([".a", "div.b > p", "[class~=c]", ":not(.d) p", "#x"]))
+    #expect(words.classWords == ["a", "b", "c", "d"])
+    #expect(words.style && words.pathData && words.data && words.keptData.isEmpty)
+    // Any other reading of class keeps its values whole; the other attributes are still cut.
+    for selector in ["[class]", "[class^=x]", "[class=a]", "[class~=a i]", "[class*=x]", "[CLASS]"] {
+      let plan = AttributePruning(rules: try Self.rules([".a", selector]))
+      #expect(plan.classWords == nil, "\(selector)")
+      #expect(plan.style && plan.pathData, "\(selector)")
+    }
+    let named = AttributePruning(rules: try Self.rules(["[data-id=\"7\"]", "[style]", "svg [d]"]))
+    #expect(named.keptData == ["data-id"])
+    #expect(!named.style && !named.pathData && named.data)
+    #expect(named.classWords == [])
+    // XPath rules: read like any other; a wildcard on attributes turns pruning off.
+    #expect(AttributePruning(rules: [.nodes(xpath: "//div[@*]", selector: "//div[@*]")]).isNone)
+    #expect(AttributePruning(rules: [.nodes(xpath: "//@*", selector: "//@*")]).isNone)
+    #expect(AttributePruning(rules: [.nodes(xpath: "//div/attribute::id", selector: "x")]).isNone)
+    let xpath = "//div[contains(@class, 'terms')]"
+    #expect(AttributePruning(rules: [.nodes(xpath: xpath, selector: xpath)]).classWords == nil)
+    // Range boundaries are rules too.
+    let range = ExtractionRule.range(
+      start: try CSSSelector.xpath(for: ".start"), startInclusive: true, end: try CSSSelector.xpath(for: "[data-end]"),
+      endInclusive: false, selector: "range")
+    let ranged = AttributePruning(rules: [range])
+    #expect(ranged.classWords == ["start"])
+    #expect(ranged.keptData == ["data-end"])
+  }
+
+  @Test("values are cut as the plan says, and only inside well-formed start tags")
+  func cuts() throws {
+    let html = """
+      <div class="a  big-list b\tc" style="color: red" data-track="123" id="i"><p style="DISPLAY : None">x</p>\
+      <svg viewBox="0 0 1 1"><path d="M0 0L1 1Z"/></svg><span class='a &amp; b'>y</span>\
+      <span class="a b"id="z">w</span><i class=a>u</i><b data-keep="k" CLASS="B a">v</b></div>
+      """
+    let out = try Self.stripped(html, rules: [".a", "[data-keep]"])
+    #expect(
+      out == """
+        <div class="a" style="" data-track="" id="i"><p style="DISPLAY : None">x</p>\
+        <svg viewBox="0 0 1 1"><path d=""/></svg><span class='a &amp; b'>y</span>\
+        <span class="a b"id="z">w</span><i class=a>u</i><b data-keep="k" CLASS="a">v</b></div>
+        """)
+    // Without pruning, only scripts and style sheets go.
+    #expect(String(decoding: ScriptStripper.strip(Array(html.utf8)), as: UTF8.self) == html)
+  }
+
+  @Test("a page of long class lists is parsed from far fewer bytes, with the same clauses")
+  func shrinks() throws {
+    let classes = (0..<40).map { "utility-class-\($0)" }.joined(separator: " ")
+    let body = (0..<200).map { "<div class=\"\(classes) terms\"><p class=\"\(classes)\">Clause \($0).</p></div>" }
+    let html = "<html><body>" + body.joined() + "</body></html>"
+    let out = try Self.stripped(html, rules: [".terms"])
+    #expect(out.utf8.count * 20 < html.utf8.count, "\(out.utf8.count) of \(html.utf8.count) bytes")
+    let bytes = Array(html.utf8)
+    let rules = try Self.rules([".terms"])
+    let pruned = try PageExtractor.extract(bytes: bytes, select: rules)
+    let whole = try PageExtractor.extract(bytes: bytes, select: rules, stripScripts: false)
+    #expect(pruned.clauses.count == 200)
+    #expect(pruned.clauses == whole.clauses)
+  }
+
+  static let tags = ["div", "p", "section", "span", "a", "ul", "li", "h2", "svg", "path"]
+  static let words = ["a", "b", "sr-only", "c-1", "hide"]
+  static let styles = [
+    "color:red", "display:none", "Display : NONE;", "visibility:hidden", "display:block", "x&#58;y",
+    "display&#58;none",
+  ]
+
+  /// A random page whose attributes exercise every pruning case: class lists (with references and every
+  /// whitespace), hiding and other styles, path data, data attributes, unquoted and single-quoted values, tags
+  /// outside the strict grammar, `>` and `<` inside values.
+  static func page(_ random: inout SplitMix64) -> String {
+    func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+    var html = "<!doctype html><html lang=en><head><title>T</title></head><body>"
+    var open: [String] = []
+    for _ in 0..<(20 + Int(random.next() % 60)) {
+      if !open.isEmpty, random.next() % 3 == 0 {
+        html += "</\(open.removeLast())>"
+        continue
+      }
+      let tag = pick(tags)
+      var attributes: [String] = []
+      if random.next() % 2 == 0 {
+        let list = (0..<(1 + Int(random.next() % 4))).map { _ in pick(words) }
+        let separator = pick([" ", "  ", "\t", "\n", "\u{0C}"])
+        let value = list.joined(separator: separator) + (random.next() % 5 == 0 ? " &amp; a" : "")
+        attributes.append(
+          random.next() % 6 == 0
+            ? "class=\(list[0])" : random.next() % 5 == 0 ? "class='\(value)'" : "class=\"\(value)\"")
+      }
+      if random.next() % 3 == 0 { attributes.append("style=\"\(pick(styles))\"") }
+      if random.next() % 4 == 0 { attributes.append("d=\"M0 0 L\(random.next() % 9) 1\"") }
+      if random.next() % 3 == 0 {
+        attributes.append("data-\(pick(["x", "y"]))=\"\(pick(["1", "a b", "<p>", "q>r"]))\"")
+      }
+      if random.next() % 6 == 0 { attributes.append("hidden") }
+      if random.next() % 5 == 0 { attributes.append("id=\(pick(["k", "m"]))") }
+      attributes.shuffle(using: &random)
+      // Most tags are separated normally; some glue an attribute to a quoted value or carry a stray quote.
+      let joiner = random.next() % 10 == 0 ? "" : " "
+      var tagText = "<\(tag)" + (attributes.isEmpty ? "" : " " + attributes.joined(separator: joiner))
+      if random.next() % 25 == 0 { tagText += " \"stray" }
+      html += tagText + (random.next() % 8 == 0 ? " />" : ">")
+      html += random.next() % 3 == 0 ? "" : "\(random.word()) \(random.word())"
+      if random.next() % 10 == 0 { html += "<!-- <p class=\"a\">\(random.word())</p> -->" }
+      open.append(tag)
+    }
+    return html + "</body></html>"
+  }
+
+  static func selector(_ random: inout SplitMix64) -> String {
+    func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+    let simple = [
+      ".\(pick(words))", "[class]", "[class~=\(pick(words))]", "[class^=s]", "[class*=\"a b\"]", "[style]",
+      "[style*=none]", "[d]", "[data-x]", "[data-y=\"a b\"]", ":not(.\(pick(words)))", "#k", "[hidden]",
+    ]
+    var text = pick(["", "div", "p", "span", "li", "*"]) + pick(simple)
+    if random.next() % 3 == 0 { text = pick(["div ", "section > ", "ul "]) + text }
+    if random.next() % 5 == 0 { text += ", ." + pick(words) }
+    return text
+  }
+
+  @Test("on 400 random pages with random rules, extracting from the pruned bytes gives exactly what the page gives")
+  func agreesWithUnprunedExtraction() throws {
+    var random = SplitMix64(seed: 0xC1A5_5E5)
+    var pruned = 0
+    var selected = 0
+    for _ in 0..<400 {
+      let html = Self.page(&random)
+      let bytes = Array(html.utf8)
+      for _ in 0..<5 {
+        let select = random.next() % 3 == 0 ? [] : [Self.selector(&random)]
+        let remove = (0..<Int(random.next() % 3)).map { _ in Self.selector(&random) }
+        let rules = (select: try Self.rules(select), remove: try Self.rules(remove))
+        let fast = Result { () throws(ExtractionError) -> ExtractedPage in
+          try PageExtractor.extract(bytes: bytes, select: rules.select, remove: rules.remove)
+        }
+        let slow = Result { () throws(ExtractionError) -> ExtractedPage in
+          try PageExtractor.extract(bytes: bytes, select: rules.select, remove: rules.remove, stripScripts: false)
+        }
+        switch (fast, slow) {
+        case (.success(let fast), .success(let slow)):
+          #expect(fast.clauses == slow.clauses, "select \(select) remove \(remove)\n\(html)")
+          #expect(fast.title == slow.title && fast.language == slow.language)
+          if !fast.clauses.isEmpty && !select.isEmpty { selected += 1 }
+        case (.failure(let fast), .failure(let slow)):
+          #expect(fast == slow, "select \(select) remove \(remove)\n\(html)")
+        default:
+          Issue.record("one extraction failed, the other did not: select \(select) remove \(remove)\n\(html)")
+        }
+        let pruning = AttributePruning(rules: rules.remove + rules.select)
+        if ScriptStripper.strip(bytes, pruning: pruning).count < bytes.count { pruned += 1 }
+      }
+    }
+    #expect(pruned > 1_500, "the generated pages must be cut often: \(pruned) of 2000")
+    #expect(selected > 100, "the generated rules must select text often: \(selected)")
+  }
+}
