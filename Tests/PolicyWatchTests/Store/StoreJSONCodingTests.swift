@@ -115,6 +115,17 @@ struct StoreJSONCodingTests {
       }
       #expect(VersionRecord.fromStoreJSON(bytes) == reference, "\(variant)")
     }
+    // Raw (unescaped) bytes in a string: valid UTF-8 beyond ASCII is read, invalid UTF-8 fails the read.
+    let marker = Array("\"rules\" : \"".utf8)
+    let bytes = record.storeJSON()
+    let at = try #require(bytes.indices.first { bytes[$0...].starts(with: marker) }) + marker.count
+    let cases: [([UInt8], Bool)] = [([0xC3, 0xA9], true), ([0xFF], false), ([0xC3], false), ([0xE2, 0x82], false)]
+    for (inserted, valid) in cases {
+      let variant = Array(bytes[..<at]) + inserted + Array(bytes[at...])
+      let fast = StoreJSONReader.version(variant)
+      #expect((fast != nil) == valid, "\(inserted)")
+      if valid { #expect(fast?.rules == "é" + record.rules) }
+    }
   }
 }
 
