@@ -99,7 +99,12 @@ struct ClauseBuilder {
   let source: String?
 
   /// Open headings, outermost first.
-  private var sections: [(level: Int, text: String)] = []
+  private var sections: [(level: Int, text: String)] = [] {
+    // Every clause carries the texts of the open headings: kept as one array that the clauses share, instead of
+    // a new one per clause.
+    didSet { sectionTexts = sections.map(\.text) }
+  }
+  private var sectionTexts: [String] = []
 
   /// Text is gathered as UTF-8 bytes straight from libxml2's nodes and turned into a `String` once per clause, by
   /// `collapse`: appending a `String` per text node (validation, then scalar-by-scalar collapsing) was most of the
@@ -189,7 +194,7 @@ struct ClauseBuilder {
       let level = ClauseBuilder.ariaLevel(node) ?? tagLevel
       while let last = sections.last, last.level >= level { sections.removeLast() }
       emit(
-        Clause(kind: .heading, text: text, section: sections.map(\.text), level: level, links: links, source: source))
+        Clause(kind: .heading, text: text, section: sectionTexts, level: level, links: links, source: source))
       sections.append((level, text))
       return
     case .row:
@@ -208,7 +213,7 @@ struct ClauseBuilder {
       guard cells.contains(where: { !$0.isEmpty }) else { return }
       emit(
         Clause(
-          kind: .tableRow, text: cells.joined(separator: " | "), section: sections.map(\.text), links: links,
+          kind: .tableRow, text: cells.joined(separator: " | "), section: sectionTexts, links: links,
           source: source))
       return
     case .preformatted:
@@ -217,7 +222,7 @@ struct ClauseBuilder {
       let raw = flattenedText(node, links: &links, preserveWhitespace: true)
       let text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .newlines)
       guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return }
-      emit(Clause(kind: .preformatted, text: text, section: sections.map(\.text), links: links, source: source))
+      emit(Clause(kind: .preformatted, text: text, section: sectionTexts, links: links, source: source))
       return
     case .link:
       if let href = ClauseBuilder.attribute(node, "href") {
@@ -250,7 +255,7 @@ struct ClauseBuilder {
       let level = ClauseBuilder.ariaLevel(node) ?? 2
       while let last = sections.last, last.level >= level { sections.removeLast() }
       emit(
-        Clause(kind: .heading, text: text, section: sections.map(\.text), level: level, links: links, source: source))
+        Clause(kind: .heading, text: text, section: sectionTexts, level: level, links: links, source: source))
       sections.append((level, text))
       return
     }
@@ -332,7 +337,7 @@ struct ClauseBuilder {
     guard !text.isEmpty else { return }
     emit(
       Clause(
-        kind: blocks[index].kind, text: text, section: sections.map(\.text), level: blocks[index].level,
+        kind: blocks[index].kind, text: text, section: sectionTexts, level: blocks[index].level,
         links: links, source: source))
   }
 
