@@ -237,7 +237,7 @@ enum ScriptStripper {
             if !edits.isEmpty, output.isEmpty { output.reserveCapacity(count / 2) }
             for edit in edits {
               output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<edit.value.lowerBound]))
-              if edit.keepWords { appendKeptWords(edit.value) }
+              if edit.keepWords, !keptWords.isEmpty { appendKeptWords(edit.value) }
               copied = edit.value.upperBound
             }
             index = end
