@@ -1,38 +1,46 @@
-/// Which attribute values `ScriptStripper` may cut from a page before libxml2 parses it, given the rules the page
-/// is extracted with.
+/// Which attributes `ScriptStripper` may cut from a page before libxml2 parses it, given the rules the page is
+/// extracted with.
 ///
-/// After scripts and style sheets are cut, about two thirds of a real policy page's bytes are attribute values
-/// (measured on the 1,000 pages of `Scripts/bench-check.sh`: 123 of 176 MB), and libxml2 2.9 copies them character
-/// by character. Most of it is values PolicyWatch never reads: `class` lists (72 MB), SVG path data `d` (13 MB),
-/// inline `style` (12 MB) and `data-*` attributes (6 MB). Outside the rules, the extraction reads only `href`,
-/// `hidden`, `style` (for `display:none` and `visibility:hidden`), `role`, `aria-level` and `lang`; `class`, `d` and
-/// `data-*` are read only through the rules. So, for a page extracted with given rules:
-/// - a `class` value keeps only the words the rules test (`.name`, `[class~=name]`), joined by single spaces: every
-///   word test of the rules answers the same;
-/// - an inline `style` value that does not hide its element becomes empty;
-/// - `d` and `data-*` values become empty;
-/// - an attribute a rule names in any other way (`[class]`, `[class^=x]`, `[data-id=7]`, `@style` in an XPath rule)
-///   is left whole, and a rule that reaches attributes by wildcard (`@*`, `attribute::`) turns pruning off.
-/// Attributes stay (only their values shrink), so presence tests and the tree are unchanged.
+/// After scripts and style sheets are cut, about two thirds of a real policy page's bytes are attributes (measured
+/// on the 1,000 pages of `Scripts/bench-check.sh`: 123 of 176 MB), and libxml2 2.9 copies them character by
+/// character and makes a node of each. Most of it is attributes PolicyWatch never reads: `class` lists (72 MB),
+/// SVG path data (13 MB), inline styles (12 MB), `data-*` (6 MB), `id`, `rel`, `src`… Outside the rules, the
+/// extraction reads only the attributes of `readByExtraction`. So, for a page extracted with given rules:
+/// - the attributes of `readByExtraction` and those the rules name (`[data-id=7]`, `#main` reads `id`, `@title` in
+///   an XPath rule) are kept whole;
+/// - an inline `style` that hides its element (`display:none`, `visibility:hidden`) is kept, any other is cut;
+/// - a `class` value keeps only the words the rules test (`.name`, `[class~=name]`), joined by single spaces, and
+///   is cut when it keeps none: every word test of the rules answers the same; a rule that reads `class` in any
+///   other way (`[class]`, `[class^=x]`) keeps it whole;
+/// - every other attribute is cut;
+/// - a rule that reaches attributes by wildcard (`@*`, `attribute::`) turns pruning off.
 struct AttributePruning: Sendable, Equatable {
+  /// Whether anything may be cut.
+  var enabled: Bool
+  /// The lowercased names of the attributes the rules read, kept whole.
+  var ruleNames: Set<String>
   /// The `class` words to keep, nil when `class` values must be kept whole.
   var classWords: Set<String>?
-  /// Whether inline styles that do not hide their element may be emptied.
-  var style: Bool
-  /// Whether SVG path data (`d`) may be emptied.
-  var pathData: Bool
-  /// Whether `data-*` values may be emptied, except those of `keptData` (lowercased names).
-  var data: Bool
-  var keptData: Set<String>
+
+  /// The attributes the extraction reads outside the rules (`ClauseBuilder`, `PageExtractor`); `ClauseBuilder`
+  /// checks in debug builds that it asks for no other.
+  static let readByExtraction: Set<String> = ["href", "role", "aria-level", "hidden", "style", "lang"]
 
   /// Nothing is cut.
-  static let none = AttributePruning(classWords: nil, style: false, pathData: false, data: false, keptData: [])
+  static let none = AttributePruning(enabled: false, ruleNames: [], classWords: nil)
 
-  var isNone: Bool { self == .none }
+  var isNone: Bool { !enabled }
 
-  init(classWords: Set<String>?, style: Bool, pathData: Bool, data: Bool, keptData: Set<String>) {
-    (self.classWords, self.style, self.pathData, self.data, self.keptData) =
-      (classWords, style, pathData, data, keptData)
+  init(enabled: Bool, ruleNames: Set<String>, classWords: Set<String>?) {
+    (self.enabled, self.ruleNames, self.classWords) = (enabled, ruleNames, classWords)
+  }
+
+  /// Whether inline styles that do not hide their element may be cut.
+  var style: Bool { enabled && !ruleNames.contains("style") }
+
+  /// The lowercased names of the attributes kept whole, `class` and `style` apart.
+  var keptNames: Set<String> {
+    Self.readByExtraction.union(ruleNames).subtracting(["class", "style"])
   }
 
   /// The pruning that keeps every attribute the XPaths of `rules` can read.
@@ -60,9 +68,7 @@ struct AttributePruning: Sendable, Equatable {
         }
       }
     }
-    self.init(
-      classWords: words, style: !named.contains("style"), pathData: !named.contains("d"), data: true,
-      keptData: named.filter { $0.hasPrefix("data-") })
+    self.init(enabled: true, ruleNames: named, classWords: words)
   }
 
   /// The lowercased names of the attributes an XPath reads (`@name`), or nil when it may read any attribute

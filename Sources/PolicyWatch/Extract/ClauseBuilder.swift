@@ -404,6 +404,8 @@ struct ClauseBuilder {
   }
 
   static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
+    // `ScriptStripper` cuts every other attribute before the parse (unless a rule names it).
+    assert(AttributePruning.readByExtraction.contains(name), "\(name) is read but not in readByExtraction")
     var attribute = node.pointee.properties
     while let current = attribute {
       if let attributeName = current.pointee.name,

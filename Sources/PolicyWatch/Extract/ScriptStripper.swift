@@ -16,10 +16,10 @@
 /// - comments (`<!-- … -->`) and every other tag (attribute values included) are copied as they are, so a
 ///   `<script` written inside them is not taken for a tag.
 ///
-/// With a `pruning` other than `.none`, it also cuts the attribute values that the rules of the extraction and the
-/// clause builder never read (`AttributePruning`): on real pages those are most of what is left after the scripts.
-/// Only bytes inside quoted values change, and only in start tags within a strict subset of libxml2's grammar
-/// (`prunableTag`); any other tag is copied whole.
+/// With a `pruning` other than `.none`, it also cuts the attributes that neither the rules of the extraction nor
+/// the clause builder read (`AttributePruning`): on real pages those are most of what is left after the scripts.
+/// Only whole attributes and words of `class` values are cut, and only in start tags within a strict subset of
+/// libxml2's grammar (`prunableTag`); any other tag is copied whole.
 ///
 /// Checked against parsing the unstripped page on every snapshot of the corpus (`policywatch-bench strip-check`).
 enum ScriptStripper {
@@ -31,14 +31,21 @@ enum ScriptStripper {
       if keptWords.count <= word.count { keptWords += Array(repeating: [], count: word.count + 1 - keptWords.count) }
       keptWords[word.count].append(word)
     }
-    let keptData = pruning.keptData.map { Array($0.utf8) }
+    // Names kept whole, lower-case, by length.
+    var keptNames: [[[UInt8]]] = []
+    for name in pruning.keptNames {
+      let name = Array(name.utf8)
+      if keptNames.count <= name.count { keptNames += Array(repeating: [], count: name.count + 1 - keptNames.count) }
+      keptNames[name.count].append(name)
+    }
     return bytes.withUnsafeBufferPointer { input -> [UInt8] in
       let count = input.count
       var output: [UInt8] = []
       var index = 0
       var copied = 0
-      /// Values of the current start tag to cut: byte range, and whether to keep the listed `class` words.
-      var edits: [(value: Range<Int>, keepWords: Bool)] = []
+      /// What to cut from the current start tag: byte ranges, in order; a range with `words` set is replaced by
+      /// the kept words of that `class` value, any other is dropped.
+      var edits: [(range: Range<Int>, words: Bool)] = []
       /// Case-insensitive match of an ASCII lower-case `word` at `at`.
       func matches(_ word: StaticString, at: Int) -> Bool {
         let length = word.utf8CodeUnitCount
@@ -106,38 +113,62 @@ enum ScriptStripper {
         guard !range.isEmpty, let base = input.baseAddress else { return false }
         return memchr(base + range.lowerBound, Int32(byte), range.count) != nil
       }
-      /// Decides what to do with one attribute value of a start tag (`edits`).
-      func noteValue(name: Range<Int>, value: Range<Int>) {
-        // A NUL ends a value early in libxml2; `&` starts a character reference, which changes words.
-        guard !value.isEmpty, !contains(value, 0) else { return }
-        if pruning.classWords != nil, isName(name, "class") {
-          if !contains(value, 0x26) { edits.append((value, true)) }
-        } else if pruning.style, isName(name, "style") {
-          if !contains(value, 0x26), !ClauseBuilder.styleHides(UnsafeBufferPointer(rebasing: input[value])) {
-            edits.append((value, false))
+      /// Whether the bytes at `range` are one of `keptNames`, ASCII case-insensitively.
+      func isKeptName(_ range: Range<Int>) -> Bool {
+        guard range.count < keptNames.count else { return false }
+        return keptNames[range.count].contains { name in
+          var offset = 0
+          while offset < name.count {
+            let byte = input[range.lowerBound + offset]
+            guard name[offset] == (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) else { return false }
+            offset += 1
           }
-        } else if pruning.pathData, isName(name, "d") {
-          edits.append((value, false))
-        } else if pruning.data, name.count > 5, matches("data-", at: name.lowerBound) {
-          let kept = keptData.contains { word in
-            word.count == name.count
-              && zip(word, input[name]).allSatisfy { $0 == $1 | ($1 >= 0x41 && $1 <= 0x5A ? 0x20 : 0) }
-          }
-          if !kept { edits.append((value, false)) }
+          return true
         }
       }
+      /// Decides what to do with one attribute of a start tag (`edits`): `whole` is the attribute with the blanks
+      /// before it, `value` its value (between the quotes when `quoted`), nil when it has none.
+      func noteAttribute(name: Range<Int>, whole: Range<Int>, value: Range<Int>?, quoted: Bool) {
+        if isKeptName(name) { return }
+        if isName(name, "class") {
+          guard let words = pruning.classWords else { return }
+          guard let value else {
+            edits.append((whole, false))
+            return
+          }
+          // `&` starts a character reference, which changes words: such a value is kept whole.
+          if contains(value, 0x26) { return }
+          if words.isEmpty || !hasKeptWord(value) {
+            edits.append((whole, false))
+          } else if quoted {
+            edits.append((value, true))
+          }
+          return
+        }
+        if isName(name, "style"), let value {
+          // Kept when it hides its element, or cannot be judged (a character reference); cut otherwise.
+          guard pruning.style, !contains(value, 0x26),
+            !ClauseBuilder.styleHides(UnsafeBufferPointer(rebasing: input[value]))
+          else { return }
+        } else if isName(name, "style"), !pruning.style {
+          return
+        }
+        edits.append((whole, false))
+      }
       /// The end of the start tag at `open` (just past its `>`) when the whole tag is within a strict subset of
-      /// libxml2's grammar, with the values to cut in `edits`; nil otherwise (the tag is then copied whole).
+      /// libxml2's grammar, with what to cut in `edits`; nil otherwise (the tag is then copied whole).
       ///
       /// The subset: `<name`, then attributes each preceded by blanks — a name (`[A-Za-z_:][A-Za-z0-9_:.-]*`, at
-      /// most 90 bytes: libxml2 reads names into a 100-byte buffer), optionally `=` and a value, double-quoted,
-      /// single-quoted, or unquoted of plain bytes — then blanks and `>` or `/>`. On such a tag libxml2 and this
-      /// scan agree on every attribute's value, and only bytes inside quoted values are changed.
+      /// most 90 bytes: libxml2 reads names into a 100-byte buffer), optionally `=` and a value, double-quoted or
+      /// single-quoted without NUL, or unquoted of plain bytes — then blanks and `>` or `/>`. On such a tag
+      /// libxml2 and this scan agree on where every attribute starts and ends, so cutting whole attributes (with
+      /// the blanks before them) or words inside a quoted value leaves the rest of the tag, and the page, as
+      /// libxml2 reads it. `<meta>` tags are never changed.
       func prunableTag(_ open: Int) -> Int? {
         edits.removeAll(keepingCapacity: true)
         var cursor = open + 1
         while cursor < count, isNameByte(input[cursor]) { cursor += 1 }
-        guard cursor - open - 1 <= 90 else { return nil }
+        guard cursor - open - 1 <= 90, !isName((open + 1)..<cursor, "meta") else { return nil }
         for _ in 0..<count {
           let tokenEnd = cursor
           while cursor < count, isBlank(input[cursor]) { cursor += 1 }
@@ -153,16 +184,20 @@ enum ScriptStripper {
           guard name.count <= 90 else { return nil }
           var look = cursor
           while look < count, isBlank(input[look]) { look += 1 }
-          // No value: the blanks after the name separate it from the next attribute.
-          guard look < count, input[look] == 0x3D else { continue }
+          guard look < count, input[look] == 0x3D else {
+            // No value: the blanks after the name separate it from the next attribute.
+            noteAttribute(name: name, whole: tokenEnd..<name.upperBound, value: nil, quoted: false)
+            continue
+          }
           look += 1
           while look < count, isBlank(input[look]) { look += 1 }
           guard look < count else { return nil }
           let quote = input[look]
           if quote == 0x22 || quote == 0x27 {
-            guard let close = position(of: quote, from: look + 1) else { return nil }
-            noteValue(name: name, value: (look + 1)..<close)
+            // A NUL ends a value early in libxml2: the rest of such a tag is read differently.
+            guard let close = position(of: quote, from: look + 1), !contains((look + 1)..<close, 0) else { return nil }
             cursor = close + 1
+            noteAttribute(name: name, whole: tokenEnd..<cursor, value: (look + 1)..<close, quoted: true)
           } else {
             let start = look
             while look < count, !isBlank(input[look]), input[look] != 0x3E {
@@ -174,14 +209,15 @@ enum ScriptStripper {
             }
             guard look > start else { return nil }
             cursor = look
+            noteAttribute(name: name, whole: tokenEnd..<cursor, value: start..<cursor, quoted: false)
           }
         }
         return nil
       }
-      /// Appends the words of the `class` value at `range` that `pruning` keeps, separated by single spaces.
-      func appendKeptWords(_ range: Range<Int>) {
+      /// Calls `body` with the range of each word of the `class` value at `range` that `pruning` keeps, in order,
+      /// until it returns false.
+      func forEachKeptWord(in range: Range<Int>, _ body: (Range<Int>) -> Bool) {
         var start = range.lowerBound
-        var first = true
         while start < range.upperBound {
           while start < range.upperBound, isBlank(input[start]) { start += 1 }
           var end = start
@@ -190,13 +226,30 @@ enum ScriptStripper {
           if length > 0, length < keptWords.count,
             keptWords[length].contains(where: { word in
               word.withUnsafeBufferPointer { memcmp($0.baseAddress!, input.baseAddress! + start, length) == 0 }
-            })
+            }),
+            !body(start..<end)
           {
-            if !first { output.append(0x20) }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<end]))
-            first = false
+            return
           }
           start = end
+        }
+      }
+      func hasKeptWord(_ range: Range<Int>) -> Bool {
+        var found = false
+        forEachKeptWord(in: range) { _ in
+          found = true
+          return false
+        }
+        return found
+      }
+      /// Appends the kept words of the `class` value at `range`, separated by single spaces.
+      func appendKeptWords(_ range: Range<Int>) {
+        var first = true
+        forEachKeptWord(in: range) { word in
+          if !first { output.append(0x20) }
+          output.append(contentsOf: UnsafeBufferPointer(rebasing: input[word]))
+          first = false
+          return true
         }
       }
       while index < count {
@@ -231,14 +284,14 @@ enum ScriptStripper {
         let next = index + 1 < count ? input[index + 1] : 0
         if (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7A {
           // Any other start tag: skip it whole, quoted attribute values included, so a `<script` written inside
-          // a value (`title="<script>"`, `onclick="…"`) is never taken for a tag. Cut the values `pruning` allows
-          // when the tag is within the strict grammar of `prunableTag`.
+          // a value (`title="<script>"`, `onclick="…"`) is never taken for a tag. Cut what `pruning` allows when
+          // the tag is within the strict grammar of `prunableTag`.
           if !pruning.isNone, let end = prunableTag(index) {
             if !edits.isEmpty, output.isEmpty { output.reserveCapacity(count / 2) }
             for edit in edits {
-              output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<edit.value.lowerBound]))
-              if edit.keepWords, !keptWords.isEmpty { appendKeptWords(edit.value) }
-              copied = edit.value.upperBound
+              output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<edit.range.lowerBound]))
+              if edit.words { appendKeptWords(edit.range) }
+              copied = edit.range.upperBound
             }
             index = end
           } else {

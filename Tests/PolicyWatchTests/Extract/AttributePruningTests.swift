@@ -13,49 +13,53 @@ struct AttributePruningTests {
     return String(decoding: ScriptStripper.strip(Array(html.utf8), pruning: pruning), as: UTF8.self)
   }
 
-  @Test("the plan keeps the class words the rules test, and whole any attribute they read otherwise")
+  @Test("the plan keeps the class words the rules test, and whole any attribute they name")
   func plans() throws {
     let words = AttributePruning(rules: try Self.rules([".a", "div.b > p", "[class~=c]", ":not(.d) p", "#x"]))
     #expect(words.classWords == ["a", "b", "c", "d"])
-    #expect(words.style && words.pathData && words.data && words.keptData.isEmpty)
+    #expect(words.style && words.ruleNames == ["class", "id"])
+    #expect(words.keptNames == AttributePruning.readByExtraction.union(["id"]).subtracting(["style"]))
     // Any other reading of class keeps its values whole; the other attributes are still cut.
     for selector in ["[class]", "[class^=x]", "[class=a]", "[class~=a i]", "[class*=x]", "[CLASS]"] {
       let plan = AttributePruning(rules: try Self.rules([".a", selector]))
       #expect(plan.classWords == nil, "\(selector)")
-      #expect(plan.style && plan.pathData, "\(selector)")
+      #expect(plan.style && !plan.keptNames.contains("data-id"), "\(selector)")
     }
     let named = AttributePruning(rules: try Self.rules(["[data-id=\"7\"]", "[style]", "svg [d]"]))
-    #expect(named.keptData == ["data-id"])
-    #expect(!named.style && !named.pathData && named.data)
-    #expect(named.classWords == [])
+    #expect(named.keptNames.isSuperset(of: ["data-id", "d", "href", "role", "aria-level", "hidden", "lang"]))
+    #expect(!named.style && named.classWords == [])
     // XPath rules: read like any other; a wildcard on attributes turns pruning off.
     #expect(AttributePruning(rules: [.nodes(xpath: "//div[@*]", selector: "//div[@*]")]).isNone)
     #expect(AttributePruning(rules: [.nodes(xpath: "//@*", selector: "//@*")]).isNone)
     #expect(AttributePruning(rules: [.nodes(xpath: "//div/attribute::id", selector: "x")]).isNone)
-    let xpath = "//div[contains(@class, 'terms')]"
-    #expect(AttributePruning(rules: [.nodes(xpath: xpath, selector: xpath)]).classWords == nil)
+    let xpath = "//div[contains(@class, 'terms')][@title]"
+    let xpathPlan = AttributePruning(rules: [.nodes(xpath: xpath, selector: xpath)])
+    #expect(xpathPlan.classWords == nil && xpathPlan.keptNames.contains("title"))
     // Range boundaries are rules too.
     let range = ExtractionRule.range(
       start: try CSSSelector.xpath(for: ".start"), startInclusive: true, end: try CSSSelector.xpath(for: "[data-end]"),
       endInclusive: false, selector: "range")
     let ranged = AttributePruning(rules: [range])
     #expect(ranged.classWords == ["start"])
-    #expect(ranged.keptData == ["data-end"])
+    #expect(ranged.keptNames.contains("data-end"))
   }
 
-  @Test("values are cut as the plan says, and only inside well-formed start tags")
+  @Test("attributes are cut as the plan says, and only in well-formed start tags")
   func cuts() throws {
     let html = """
-      <div class="a  big-list b\tc" style="color: red" data-track="123" id="i"><p style="DISPLAY : None">x</p>\
+      <html lang="en"><meta charset="utf-8" name="x"><div class="a  big-list b\tc" style="color: red" \
+      data-track="123" id="i" hidden><p style="DISPLAY : None" title=t>x</p><a href="/p" rel="nofollow">l</a>\
       <svg viewBox="0 0 1 1"><path d="M0 0L1 1Z"/></svg><span class='a &amp; b'>y</span>\
-      <span class="a b"id="z">w</span><i class=a>u</i><b data-keep="k" CLASS="B a">v</b></div>
+      <span class="a b"id="z">w</span><i class=a>u</i><i class=b>v</i><b data-keep="k" CLASS="B a" \
+      aria-level="3" role=heading>v</b><p class="q r">s</p></div></html>
       """
     let out = try Self.stripped(html, rules: [".a", "[data-keep]"])
     #expect(
       out == """
-        <div class="a" style="" data-track="" id="i"><p style="DISPLAY : None">x</p>\
-        <svg viewBox="0 0 1 1"><path d=""/></svg><span class='a &amp; b'>y</span>\
-        <span class="a b"id="z">w</span><i class=a>u</i><b data-keep="k" CLASS="a">v</b></div>
+        <html lang="en"><meta charset="utf-8" name="x"><div class="a" hidden><p style="DISPLAY : None">x</p>\
+        <a href="/p">l</a><svg><path/></svg><span class='a &amp; b'>y</span>\
+        <span class="a b"id="z">w</span><i class=a>u</i><i>v</i><b data-keep="k" CLASS="a" \
+        aria-level="3" role=heading>v</b><p>s</p></div></html>
         """)
     // Without pruning, only scripts and style sheets go.
     #expect(String(decoding: ScriptStripper.strip(Array(html.utf8)), as: UTF8.self) == html)
@@ -84,8 +88,8 @@ struct AttributePruningTests {
   ]
 
   /// A random page whose attributes exercise every pruning case: class lists (with references and every
-  /// whitespace), hiding and other styles, path data, data attributes, unquoted and single-quoted values, tags
-  /// outside the strict grammar, `>` and `<` inside values.
+  /// whitespace), hiding and other styles, path data, data attributes, links, `role=heading` and `aria-level`,
+  /// unquoted and single-quoted values, tags outside the strict grammar, `>` and `<` inside values.
   static func page(_ random: inout SplitMix64) -> String {
     func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
     var html = "<!doctype html><html lang=en><head><title>T</title></head><body>"
@@ -111,6 +115,9 @@ struct AttributePruningTests {
         attributes.append("data-\(pick(["x", "y"]))=\"\(pick(["1", "a b", "<p>", "q>r"]))\"")
       }
       if random.next() % 6 == 0 { attributes.append("hidden") }
+      if tag == "a" || random.next() % 9 == 0 { attributes.append("href=\"/\(random.word())\"") }
+      if random.next() % 7 == 0 { attributes.append(pick(["role=heading", "role=\"heading\" aria-level=\"3\""])) }
+      if random.next() % 7 == 0 { attributes.append("title=\"\(random.word())\" rel=nofollow") }
       if random.next() % 5 == 0 { attributes.append("id=\(pick(["k", "m"]))") }
       attributes.shuffle(using: &random)
       // Most tags are separated normally; some glue an attribute to a quoted value or carry a stray quote.
@@ -130,6 +137,7 @@ struct AttributePruningTests {
     let simple = [
       ".\(pick(words))", "[class]", "[class~=\(pick(words))]", "[class^=s]", "[class*=\"a b\"]", "[style]",
       "[style*=none]", "[d]", "[data-x]", "[data-y=\"a b\"]", ":not(.\(pick(words)))", "#k", "[hidden]",
+      "[title]", "[role=heading]", "[rel]",
     ]
     var text = pick(["", "div", "p", "span", "li", "*"]) + pick(simple)
     if random.next() % 3 == 0 { text = pick(["div ", "section > ", "ul "]) + text }
