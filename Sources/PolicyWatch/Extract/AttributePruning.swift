@@ -55,13 +55,13 @@ struct AttributePruning: Sendable, Equatable {
     var named: Set<String> = []
     var words: Set<String>? = []
     for xpath in xpaths {
-      guard let references = Self.attributeReferences(xpath) else {
+      guard let uses = Self.attributeUses(xpath) else {
         self = .none
         return
       }
-      named.formUnion(references)
-      if references.contains("class") {
-        if let found = Self.classWordTests(xpath), words != nil {
+      named.formUnion(uses.keys)
+      if let classUses = uses["class"] {
+        if let found = Self.classWordTests(xpath, uses: classUses), words != nil {
           words!.formUnion(found)
         } else {
           words = nil
@@ -71,60 +71,67 @@ struct AttributePruning: Sendable, Equatable {
     self.init(enabled: true, ruleNames: named, classWords: words)
   }
 
-  /// The lowercased names of the attributes an XPath reads (`@name`), or nil when it may read any attribute
-  /// (`@*`, the `attribute::` axis).
-  static func attributeReferences(_ xpath: String) -> Set<String>? {
+  /// How many times an XPath reads each attribute (`@name`, lowercased names), or nil when it may read
+  /// attributes otherwise: `@*`, the `attribute::` axis, or `id()` (which finds elements by their `id`).
+  static func attributeUses(_ xpath: String) -> [String: Int]? {
     let bytes = Array(xpath.utf8)
-    if xpath.lowercased().contains("attribute::") { return nil }
-    var names: Set<String> = []
+    func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+    var uses: [String: Int] = [:]
     var index = 0
     while index < bytes.count {
-      defer { index += 1 }
-      guard bytes[index] == UInt8(ascii: "@") else { continue }
-      var end = index + 1
-      while end < bytes.count, bytes[end] == 0x20 || bytes[end] == 0x09 || bytes[end] == 0x0A || bytes[end] == 0x0D {
-        end += 1
+      let byte = bytes[index]
+      guard byte == UInt8(ascii: "@") || isNameByte(byte) else {
+        index += 1
+        continue
       }
-      let start = end
-      while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
-      guard end > start else { return nil }  // `@*`, or anything else unexpected
-      names.insert(String(decoding: bytes[start..<end], as: UTF8.self).lowercased())
-      index = end - 1
+      if byte == UInt8(ascii: "@") {
+        var end = index + 1
+        while end < bytes.count, isBlank(bytes[end]) { end += 1 }
+        let start = end
+        while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+        guard end > start else { return nil }  // `@*`, or anything else unexpected
+        uses[String(decoding: bytes[start..<end], as: UTF8.self).lowercased(), default: 0] += 1
+        index = end
+        continue
+      }
+      // A name (without `:`, which separates an axis): `attribute` before `::`, or `id` before `(`, reach
+      // attributes without `@`.
+      var end = index
+      while end < bytes.count, isNameByte(bytes[end]), bytes[end] != UInt8(ascii: ":") { end += 1 }
+      if end == index {
+        index += 1
+        continue
+      }
+      let name = String(decoding: bytes[index..<end], as: UTF8.self).lowercased()
+      var next = end
+      while next < bytes.count, isBlank(bytes[next]) { next += 1 }
+      let colons = next + 1 < bytes.count && bytes[next] == UInt8(ascii: ":") && bytes[next + 1] == UInt8(ascii: ":")
+      if name == "attribute" && colons { return nil }
+      if name == "id", next < bytes.count, bytes[next] == UInt8(ascii: "(") { return nil }
+      index = end
     }
-    return names
+    return uses
   }
 
-  /// The words an XPath tests in `class` when every use of `@class` in it is one of `CSSXPathTranslator`'s word
-  /// tests (`.name`, `[class~=name]`); nil otherwise.
-  static func classWordTests(_ xpath: String) -> Set<String>? {
-    let presence = "contains(@class, '"
-    let word = "contains(concat(' ', normalize-space(@class), ' '), ' "
-    let uses = occurrences(of: "@class", in: xpath.lowercased())
-    let presenceTests = occurrences(of: presence, in: xpath)
+  /// The words an XPath tests in `class` when each of its `uses` of `@class` is part of one of
+  /// `CSSXPathTranslator`'s word tests (`.name`, `[class~=name]`), written exactly as the translator writes it;
+  /// nil otherwise.
+  static func classWordTests(_ xpath: String, uses: Int) -> Set<String>? {
+    let head = "contains(@class, '"
     var words: Set<String> = []
+    var tests = 0
     var rest = Substring(xpath)
-    var wordTests = 0
-    while let found = rest.range(of: word) {
+    while let found = rest.range(of: head) {
       rest = rest[found.upperBound...]
-      guard let close = rest.range(of: " ')") else { return nil }
-      words.insert(String(rest[..<close.lowerBound]))
-      rest = rest[close.upperBound...]
-      wordTests += 1
+      guard let close = rest.firstIndex(of: "'") else { return nil }
+      let word = String(rest[..<close])
+      let tail = "') and contains(concat(' ', normalize-space(@class), ' '), ' \(word) ')"
+      guard !word.isEmpty, !word.contains(where: \.isWhitespace), rest[close...].hasPrefix(tail) else { return nil }
+      words.insert(word)
+      tests += 1
+      rest = rest[close...].dropFirst(tail.count)
     }
-    guard uses == presenceTests + wordTests, presenceTests == wordTests,
-      !words.contains(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) || $0.contains("'") })
-    else { return nil }
-    return words
-  }
-
-  private static func occurrences(of needle: String, in text: String) -> Int {
-    var count = 0
-    var rest = Substring(text)
-    while let found = rest.range(of: needle) {
-      count += 1
-      rest = rest[found.upperBound...]
-    }
-    return count
+    return uses == 2 * tests ? words : nil
   }
 
   /// Bytes of an XML name as XPath writes attribute names (ASCII subset; anything else ends the name).

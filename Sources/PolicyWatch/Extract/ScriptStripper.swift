@@ -46,6 +46,13 @@ enum ScriptStripper {
       /// What to cut from the current start tag: byte ranges, in order; a range with `words` set is replaced by
       /// the kept words of that `class` value, any other is dropped.
       var edits: [(range: Range<Int>, words: Bool)] = []
+      /// Set at the first construct whose end this scan and libxml2 might see at different places (`--!>` in a
+      /// comment, `<?`, `<!` other than a comment or a plain doctype, `</` without a name, a start tag outside
+      /// `prunableTag`'s grammar): from there on nothing is pruned, since cutting bytes inside what libxml2 reads
+      /// as an attribute value or a comment could change the rest of the page.
+      var pruningStopped = pruning.isNone
+      /// The attribute names of the current start tag, to refuse a tag that repeats one (libxml2 keeps the first).
+      var names: [Range<Int>] = []
       /// Case-insensitive match of an ASCII lower-case `word` at `at`.
       func matches(_ word: StaticString, at: Int) -> Bool {
         let length = word.utf8CodeUnitCount
@@ -75,10 +82,14 @@ enum ScriptStripper {
         }
         return nil
       }
+      /// Whether the element name that reaches `at` ends there: libxml2 reads a name as long as letters, digits,
+      /// `:`, `-`, `_` and `.` follow (`<script"x">` is a script too).
       func isNameEnd(_ at: Int) -> Bool {
         guard at < count else { return true }
         let byte = input[at]
-        return byte == 0x3E || byte == 0x2F || byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+        return
+          !((byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D
+          || byte == 0x5F || byte == 0x2E || byte == 0x3A)
       }
       /// The index just past the `>` that ends the start tag beginning at `at`, and whether it was `/>`.
       func endOfTag(_ at: Int) -> (end: Int, selfClosing: Bool) {
@@ -113,6 +124,19 @@ enum ScriptStripper {
         guard !range.isEmpty, let base = input.baseAddress else { return false }
         return memchr(base + range.lowerBound, Int32(byte), range.count) != nil
       }
+      /// Whether `range` holds `text` (exact bytes).
+      func holds(_ range: Range<Int>, _ text: StaticString) -> Bool {
+        let length = text.utf8CodeUnitCount
+        var at = range.lowerBound
+        while at + length <= range.upperBound, let base = input.baseAddress,
+          let found = memchr(base + at, Int32(text.utf8Start[0]), range.upperBound - at)
+        {
+          let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+          if offset + length <= range.upperBound, memcmp(base + offset, text.utf8Start, length) == 0 { return true }
+          at = offset + 1
+        }
+        return false
+      }
       /// Whether the bytes at `range` are one of `keptNames`, ASCII case-insensitively.
       func isKeptName(_ range: Range<Int>) -> Bool {
         guard range.count < keptNames.count else { return false }
@@ -126,8 +150,8 @@ enum ScriptStripper {
           return true
         }
       }
-      /// Decides what to do with one attribute of a start tag (`edits`): `whole` is the attribute with the blanks
-      /// before it, `value` its value (between the quotes when `quoted`), nil when it has none.
+      /// Decides what to do with one attribute of a start tag (`edits`): `whole` is the attribute, from its name to
+      /// the end of its value, `value` its value (between the quotes when `quoted`), nil when it has none.
       func noteAttribute(name: Range<Int>, whole: Range<Int>, value: Range<Int>?, quoted: Bool) {
         if isKeptName(name) { return }
         if isName(name, "class") {
@@ -156,37 +180,49 @@ enum ScriptStripper {
         edits.append((whole, false))
       }
       /// The end of the start tag at `open` (just past its `>`) when the whole tag is within a strict subset of
-      /// libxml2's grammar, with what to cut in `edits`; nil otherwise (the tag is then copied whole).
+      /// libxml2's grammar, with what to cut in `edits` (none for `<meta>` and for a tag that repeats an
+      /// attribute); nil otherwise.
       ///
-      /// The subset: `<name`, then attributes each preceded by blanks — a name (`[A-Za-z_:][A-Za-z0-9_:.-]*`, at
-      /// most 90 bytes: libxml2 reads names into a 100-byte buffer), optionally `=` and a value, double-quoted or
-      /// single-quoted without NUL, or unquoted of plain bytes — then blanks and `>` or `/>`. On such a tag
-      /// libxml2 and this scan agree on where every attribute starts and ends, so cutting whole attributes (with
-      /// the blanks before them) or words inside a quoted value leaves the rest of the tag, and the page, as
-      /// libxml2 reads it. `<meta>` tags are never changed.
+      /// The subset: `<name`, then attributes, each preceded by blanks or right after a quoted value — a name
+      /// (`[A-Za-z_:][A-Za-z0-9_:.-]*`, at most 90 bytes: libxml2 reads names into a 100-byte buffer), optionally
+      /// `=` and a value, double-quoted or single-quoted without NUL, or unquoted of plain bytes — then blanks and
+      /// `>` or `/>`. On such a tag libxml2 and this scan agree on where every attribute starts and ends, so
+      /// cutting whole attributes (their blanks stay, so an unquoted value before them still ends where it did) or
+      /// words inside a quoted value leaves the rest of the tag, and the page, as libxml2 reads it.
       func prunableTag(_ open: Int) -> Int? {
         edits.removeAll(keepingCapacity: true)
+        names.removeAll(keepingCapacity: true)
         var cursor = open + 1
         while cursor < count, isNameByte(input[cursor]) { cursor += 1 }
-        guard cursor - open - 1 <= 90, !isName((open + 1)..<cursor, "meta") else { return nil }
+        guard cursor - open - 1 <= 90 else { return nil }
+        var unchanged = isName((open + 1)..<cursor, "meta")
+        var afterQuote = false
         for _ in 0..<count {
           let tokenEnd = cursor
           while cursor < count, isBlank(input[cursor]) { cursor += 1 }
           guard cursor < count else { return nil }
           let byte = input[cursor]
-          if byte == 0x3E { return cursor + 1 }
-          if byte == 0x2F { return cursor + 1 < count && input[cursor + 1] == 0x3E ? cursor + 2 : nil }
-          guard cursor > tokenEnd, (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte == 0x3A
+          if byte == 0x3E || byte == 0x2F {
+            let end = byte == 0x3E ? cursor + 1 : cursor + 1 < count && input[cursor + 1] == 0x3E ? cursor + 2 : nil
+            if unchanged { edits.removeAll(keepingCapacity: true) }
+            return end
+          }
+          guard cursor > tokenEnd || afterQuote,
+            (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte == 0x3A
           else { return nil }
           let nameStart = cursor
           while cursor < count, isNameByte(input[cursor]) { cursor += 1 }
           let name = nameStart..<cursor
           guard name.count <= 90 else { return nil }
+          // libxml2 keeps the first of repeated attributes: cutting it would give the next one effect.
+          if names.contains(where: { sameName($0, name) }) { unchanged = true }
+          names.append(name)
+          afterQuote = false
           var look = cursor
           while look < count, isBlank(input[look]) { look += 1 }
           guard look < count, input[look] == 0x3D else {
             // No value: the blanks after the name separate it from the next attribute.
-            noteAttribute(name: name, whole: tokenEnd..<name.upperBound, value: nil, quoted: false)
+            noteAttribute(name: name, whole: name, value: nil, quoted: false)
             continue
           }
           look += 1
@@ -197,7 +233,8 @@ enum ScriptStripper {
             // A NUL ends a value early in libxml2: the rest of such a tag is read differently.
             guard let close = position(of: quote, from: look + 1), !contains((look + 1)..<close, 0) else { return nil }
             cursor = close + 1
-            noteAttribute(name: name, whole: tokenEnd..<cursor, value: (look + 1)..<close, quoted: true)
+            afterQuote = true
+            noteAttribute(name: name, whole: nameStart..<cursor, value: (look + 1)..<close, quoted: true)
           } else {
             let start = look
             while look < count, !isBlank(input[look]), input[look] != 0x3E {
@@ -209,10 +246,18 @@ enum ScriptStripper {
             }
             guard look > start else { return nil }
             cursor = look
-            noteAttribute(name: name, whole: tokenEnd..<cursor, value: start..<cursor, quoted: false)
+            noteAttribute(name: name, whole: nameStart..<cursor, value: start..<cursor, quoted: false)
           }
         }
         return nil
+      }
+      /// Whether two attribute names are the same, ASCII case-insensitively (libxml2 lowercases them).
+      func sameName(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        for offset in 0..<a.count where input[a.lowerBound + offset] | 0x20 != input[b.lowerBound + offset] | 0x20 {
+          return false
+        }
+        return true
       }
       /// Calls `body` with the range of each word of the `class` value at `range` that `pruning` keeps, in order,
       /// until it returns false.
@@ -259,6 +304,8 @@ enum ScriptStripper {
         }
         if matches("<!--", at: index) {
           guard let close = find("-->", from: index + 4) else { break }
+          // libxml2 2.9 also ends a comment at `--!>`.
+          if !pruningStopped, holds((index + 4)..<close, "--!>") { pruningStopped = true }
           index = close + 3
           continue
         }
@@ -286,7 +333,7 @@ enum ScriptStripper {
           // Any other start tag: skip it whole, quoted attribute values included, so a `<script` written inside
           // a value (`title="<script>"`, `onclick="…"`) is never taken for a tag. Cut what `pruning` allows when
           // the tag is within the strict grammar of `prunableTag`.
-          if !pruning.isNone, let end = prunableTag(index) {
+          if !pruningStopped, let end = prunableTag(index) {
             if !edits.isEmpty, output.isEmpty { output.reserveCapacity(count / 2) }
             for edit in edits {
               output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<edit.range.lowerBound]))
@@ -295,13 +342,24 @@ enum ScriptStripper {
             }
             index = end
           } else {
+            pruningStopped = true
             index = endOfTag(index + 1).end
           }
           continue
         }
         if next == 0x21 || next == 0x3F || next == 0x2F {
-          // `<!DOCTYPE …>`, `<?…>`, `</…>`: libxml2 ends them at the next `>`.
-          index = (position(of: 0x3E, from: index + 2) ?? count) + 1
+          // `<!DOCTYPE …>`, `<?…>`, `</…>`: ended at the next `>`. Where libxml2 might end them elsewhere (a
+          // quoted doctype identifier, a processing instruction, `<!` of anything else, `</` without a name),
+          // pruning stops.
+          let close = position(of: 0x3E, from: index + 2) ?? count
+          if !pruningStopped {
+            let plainDoctype =
+              matches("<!doctype", at: index) && !contains(index..<close, 0x22) && !contains(index..<close, 0x27)
+            let endTag =
+              next == 0x2F && index + 2 < count && (input[index + 2] | 0x20 >= 0x61 && input[index + 2] | 0x20 <= 0x7A)
+            if !plainDoctype && !endTag { pruningStopped = true }
+          }
+          index = close + 1
           continue
         }
         index += 1
