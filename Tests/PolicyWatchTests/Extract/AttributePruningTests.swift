@@ -13,6 +13,19 @@ struct AttributePruningTests {
     return String(decoding: ScriptStripper.strip(Array(html.utf8), pruning: pruning), as: UTF8.self)
   }
 
+  /// The page extracted with pruning, and as served, with the same rules.
+  static func bothWays(_ bytes: [UInt8], select: [String], remove: [String]) throws -> (
+    pruned: Result<ExtractedPage, ExtractionError>, whole: Result<ExtractedPage, ExtractionError>
+  ) {
+    let rules = (select: try Self.rules(select), remove: try Self.rules(remove))
+    func extract(_ strip: Bool) -> Result<ExtractedPage, ExtractionError> {
+      Result { () throws(ExtractionError) -> ExtractedPage in
+        try PageExtractor.extract(bytes: bytes, select: rules.select, remove: rules.remove, stripScripts: strip)
+      }
+    }
+    return (extract(true), extract(false))
+  }
+
   @Test("the plan keeps the class words the rules test, and whole any attribute they name")
   func plans() throws {
     let words = AttributePruning(rules: try Self.rules([".a", "div.b > p", "[class~=c]", ":not(.d) p", "#x"]))
@@ -119,14 +132,7 @@ struct AttributePruningTests {
     ]
     for (html, select, remove) in cases {
       let page = "<html><body>" + html + "</body></html>"
-      let bytes = Array(page.utf8)
-      let rules = (select: try Self.rules(select), remove: try Self.rules(remove))
-      let fast = Result { () throws(ExtractionError) -> ExtractedPage in
-        try PageExtractor.extract(bytes: bytes, select: rules.select, remove: rules.remove)
-      }
-      let slow = Result { () throws(ExtractionError) -> ExtractedPage in
-        try PageExtractor.extract(bytes: bytes, select: rules.select, remove: rules.remove, stripScripts: false)
-      }
+      let (fast, slow) = try Self.bothWays(Array(page.utf8), select: select, remove: remove)
       switch (fast, slow) {
       case (.success(let fast), .success(let slow)):
         #expect(fast.clauses == slow.clauses, "\(page)")
@@ -214,13 +220,7 @@ struct AttributePruningTests {
       for _ in 0..<5 {
         let select = random.next() % 3 == 0 ? [] : [Self.selector(&random)]
         let remove = (0..<Int(random.next() % 3)).map { _ in Self.selector(&random) }
-        let rules = (select: try Self.rules(select), remove: try Self.rules(remove))
-        let fast = Result { () throws(ExtractionError) -> ExtractedPage in
-          try PageExtractor.extract(bytes: bytes, select: rules.select, remove: rules.remove)
-        }
-        let slow = Result { () throws(ExtractionError) -> ExtractedPage in
-          try PageExtractor.extract(bytes: bytes, select: rules.select, remove: rules.remove, stripScripts: false)
-        }
+        let (fast, slow) = try Self.bothWays(bytes, select: select, remove: remove)
         switch (fast, slow) {
         case (.success(let fast), .success(let slow)):
           #expect(fast.clauses == slow.clauses, "select \(select) remove \(remove)\n\(html)")
@@ -231,7 +231,7 @@ struct AttributePruningTests {
         default:
           Issue.record("one extraction failed, the other did not: select \(select) remove \(remove)\n\(html)")
         }
-        let pruning = AttributePruning(rules: rules.remove + rules.select)
+        let pruning = AttributePruning(rules: try Self.rules(remove + select))
         if ScriptStripper.strip(bytes, pruning: pruning).count < bytes.count { pruned += 1 }
       }
     }
