@@ -314,12 +314,19 @@ enum ScriptStripper {
           ? ("<script", "</script")
           : matches("<style", at: index) && isNameEnd(index + 6) ? ("<style", "</style") : nil
         if let rawText {
-          let tag = endOfTag(index + rawText.open.utf8CodeUnitCount)
+          let nameEnd = index + rawText.open.utf8CodeUnitCount
+          let tag = endOfTag(nameEnd)
           guard !tag.selfClosing else {
+            // `/>` right after an unquoted value belongs to the value for libxml2 (`<script src=a.js/>` has
+            // content): from there this scan and libxml2 may disagree on what is markup.
+            let before = input[tag.end - 3]
+            if tag.end - 3 >= nameEnd, before != 0x22, before != 0x27, !isBlank(before) { pruningStopped = true }
             index = tag.end
             continue
           }
           let close = find(rawText.close, from: tag.end) ?? count
+          // libxml2 ignores `</scripts>` and reads on as script; this scan ends the script there.
+          if close < count, !isNameEnd(close + rawText.close.utf8CodeUnitCount) { pruningStopped = true }
           if close > tag.end {
             if output.isEmpty { output.reserveCapacity(count / 2) }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<tag.end]))

@@ -127,8 +127,13 @@ struct AttributePruningTests {
       ("<!DOCTYPE html SYSTEM \"about:x><i data-x='\"'>\n<p><a href=\"/terms\">Terms</a></p><p>Two.</p>", [], []),
       ("<p a=\u{0C}\"x><a href='\" > <i data-x=1>'>Terms</a></p>", [], []),
       ("<p a==\"x><a href='\" > <i data-x=1>'>Terms</a></p>", [], []),
-      // A script whose name is followed by a quote is still a script.
+      // A script whose name is followed by a quote is still a script; `</scripts>` does not end one;
+      // `<script src=a.js/>` is not empty.
       ("<script\"x\"><i data-x=\"</script><p>Visible clause.</p>\"></script><p>After.</p>", [], []),
+      ("<script>a</scripts><p title=\"</script><p>Visible clause.</p>\">x</p>", [], []),
+      ("<style>a</stylex><p title=\"</style><p>Visible clause.</p>\">x</p>", [], []),
+      ("<script src=a.js/><p title=\"</script><p>Visible clause.</p>\">x</p>", [], []),
+      ("<script src=\"a.js\"/><p class=\"x\">Visible clause.</p><script/><p>After.</p>", [], []),
     ]
     for (html, select, remove) in cases {
       let page = "<html><body>" + html + "</body></html>"
