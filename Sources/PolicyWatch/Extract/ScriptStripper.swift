@@ -84,13 +84,7 @@ enum ScriptStripper {
       }
       /// Whether the element name that reaches `at` ends there: libxml2 reads a name as long as letters, digits,
       /// `:`, `-`, `_` and `.` follow (`<script"x">` is a script too).
-      func isNameEnd(_ at: Int) -> Bool {
-        guard at < count else { return true }
-        let byte = input[at]
-        return
-          !((byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D
-          || byte == 0x5F || byte == 0x2E || byte == 0x3A)
-      }
+      func isNameEnd(_ at: Int) -> Bool { at >= count || !isNameByte(input[at]) }
       /// The index just past the `>` that ends the start tag beginning at `at`, and whether it was `/>`.
       func endOfTag(_ at: Int) -> (end: Int, selfClosing: Bool) {
         var cursor = at
