@@ -75,7 +75,6 @@ struct AttributePruning: Sendable, Equatable {
   /// attributes otherwise: `@*`, the `attribute::` axis, or `id()` (which finds elements by their `id`).
   static func attributeUses(_ xpath: String) -> [String: Int]? {
     let bytes = Array(xpath.utf8)
-    func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
     var uses: [String: Int] = [:]
     var index = 0
     while index < bytes.count {
@@ -86,7 +85,7 @@ struct AttributePruning: Sendable, Equatable {
       }
       if byte == UInt8(ascii: "@") {
         var end = index + 1
-        while end < bytes.count, isBlank(bytes[end]) { end += 1 }
+        while end < bytes.count, XMLBytes.isSpace(bytes[end]) { end += 1 }
         let start = end
         while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
         guard end > start else { return nil }  // `@*`, or anything else unexpected
@@ -104,7 +103,7 @@ struct AttributePruning: Sendable, Equatable {
       }
       let name = String(decoding: bytes[index..<end], as: UTF8.self).lowercased()
       var next = end
-      while next < bytes.count, isBlank(bytes[next]) { next += 1 }
+      while next < bytes.count, XMLBytes.isSpace(bytes[next]) { next += 1 }
       let colons = next + 1 < bytes.count && bytes[next] == UInt8(ascii: ":") && bytes[next + 1] == UInt8(ascii: ":")
       if name == "attribute" && colons { return nil }
       if name == "id", next < bytes.count, bytes[next] == UInt8(ascii: "(") { return nil }

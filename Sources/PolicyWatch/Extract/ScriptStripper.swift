@@ -24,20 +24,8 @@
 /// Checked against parsing the unstripped page on every snapshot of the corpus (`policywatch-bench strip-check`).
 enum ScriptStripper {
   static func strip(_ bytes: [UInt8], pruning: AttributePruning = .none) -> [UInt8] {
-    // `class` words to keep, by length, compared with memcmp (a `Set` lookup would build an array per word).
-    var keptWords: [[[UInt8]]] = []
-    for word in pruning.classWords ?? [] {
-      let word = Array(word.utf8)
-      if keptWords.count <= word.count { keptWords += Array(repeating: [], count: word.count + 1 - keptWords.count) }
-      keptWords[word.count].append(word)
-    }
-    // Names kept whole, lower-case, by length.
-    var keptNames: [[[UInt8]]] = []
-    for name in pruning.keptNames {
-      let name = Array(name.utf8)
-      if keptNames.count <= name.count { keptNames += Array(repeating: [], count: name.count + 1 - keptNames.count) }
-      keptNames[name.count].append(name)
-    }
+    let keptWords = WordTable(pruning.classWords ?? [])
+    let keptNames = WordTable(pruning.keptNames)
     return bytes.withUnsafeBufferPointer { input -> [UInt8] in
       let count = input.count
       var output: [UInt8] = []
@@ -105,7 +93,7 @@ enum ScriptStripper {
         return (count, false)
       }
       /// libxml2's blanks (`IS_BLANK_CH`): form feed is not one.
-      func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+      func isBlank(_ byte: UInt8) -> Bool { XMLBytes.isSpace(byte) }
       func isNameByte(_ byte: UInt8) -> Bool {
         (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D
           || byte == 0x5F || byte == 0x2E || byte == 0x3A
@@ -131,23 +119,10 @@ enum ScriptStripper {
         }
         return false
       }
-      /// Whether the bytes at `range` are one of `keptNames`, ASCII case-insensitively.
-      func isKeptName(_ range: Range<Int>) -> Bool {
-        guard range.count < keptNames.count else { return false }
-        return keptNames[range.count].contains { name in
-          var offset = 0
-          while offset < name.count {
-            let byte = input[range.lowerBound + offset]
-            guard name[offset] == (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) else { return false }
-            offset += 1
-          }
-          return true
-        }
-      }
       /// Decides what to do with one attribute of a start tag (`edits`): `whole` is the attribute, from its name to
       /// the end of its value, `value` its value (between the quotes when `quoted`), nil when it has none.
       func noteAttribute(name: Range<Int>, whole: Range<Int>, value: Range<Int>?, quoted: Bool) {
-        if isKeptName(name) { return }
+        if keptNames.contains(UnsafeBufferPointer(rebasing: input[name]), foldingCase: true) { return }
         if isName(name, "class") {
           guard let words = pruning.classWords else { return }
           guard let value else {
@@ -261,11 +236,7 @@ enum ScriptStripper {
           while start < range.upperBound, isBlank(input[start]) { start += 1 }
           var end = start
           while end < range.upperBound, !isBlank(input[end]) { end += 1 }
-          let length = end - start
-          if length > 0, length < keptWords.count,
-            keptWords[length].contains(where: { word in
-              word.withUnsafeBufferPointer { memcmp($0.baseAddress!, input.baseAddress! + start, length) == 0 }
-            }),
+          if end > start, keptWords.contains(UnsafeBufferPointer(rebasing: input[start..<end]), foldingCase: false),
             !body(start..<end)
           {
             return
@@ -368,6 +339,31 @@ enum ScriptStripper {
       if copied == 0 { return Array(input) }
       output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<count]))
       return output
+    }
+  }
+}
+
+/// Words grouped by byte length, looked up by the bytes of a range of the input (no string built per lookup).
+private struct WordTable {
+  private var byLength: [[[UInt8]]] = []
+
+  init(_ words: some Sequence<String>) {
+    for word in words {
+      let bytes = Array(word.utf8)
+      if byLength.count <= bytes.count { byLength += Array(repeating: [], count: bytes.count + 1 - byLength.count) }
+      byLength[bytes.count].append(bytes)
+    }
+  }
+
+  /// Whether `bytes` are one of the words; with `foldingCase`, ASCII capitals in `bytes` match lower-case words.
+  func contains(_ bytes: UnsafeBufferPointer<UInt8>, foldingCase: Bool) -> Bool {
+    guard bytes.count < byLength.count else { return false }
+    return byLength[bytes.count].contains { word in
+      for (expected, byte) in zip(word, bytes)
+      where expected != (foldingCase && byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) {
+        return false
+      }
+      return true
     }
   }
 }

@@ -245,19 +245,15 @@ struct CSSFastMatcher: Sendable {
     var start = 0
     let count = value.count
     while start < count {
-      while start < count, isXMLSpace(value[start]) { start += 1 }
+      while start < count, XMLBytes.isSpace(value[start]) { start += 1 }
       var end = start
-      while end < count, !isXMLSpace(value[end]) { end += 1 }
+      while end < count, !XMLBytes.isSpace(value[end]) { end += 1 }
       if end - start == token.count, memcmp(value.baseAddress! + start, token.baseAddress!, token.count) == 0 {
         return true
       }
       start = end
     }
     return false
-  }
-
-  private static func isXMLSpace(_ byte: UInt8) -> Bool {
-    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
   }
 
   private static let cache = PlanCache()
