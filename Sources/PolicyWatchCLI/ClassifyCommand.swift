@@ -27,11 +27,22 @@ struct ClassifyCommand: ParsableCommand {
   @Option(help: "Output format: tsv or json.")
   var format: Format = .tsv
 
-  @Option(help: "A rules file (JSON) to use instead of the built-in rules.")
+  @Option(
+    help: """
+      A rules file (JSON) of your own phrases, merged with the built-in rules (or replacing them with \
+      "replaceBuiltIn": true).
+      """)
   var rules: String?
 
   @Flag(help: "Print the built-in rules (JSON) and exit.")
   var printRules = false
+
+  @Flag(
+    help: """
+      For each input line, print why it got its labels: every rule that matched, its words, how polarity was \
+      decided, and what was kept, vetoed or overridden.
+      """)
+  var explain = false
 
   func run() throws {
     if printRules {
@@ -60,6 +71,10 @@ struct ClassifyCommand: ParsableCommand {
       .enumerated()
     {
       guard let (id, text) = DataUseClassifyFormat.parseInputLine(line, fallbackID: String(number + 1)) else {
+        continue
+      }
+      if explain {
+        output += "\(id)\n" + classifier.explain(text).rendered + "\n\n"
         continue
       }
       let matches = classifier.classify(text)

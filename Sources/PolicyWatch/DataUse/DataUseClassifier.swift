@@ -33,23 +33,71 @@ public struct DataUseClassifier: Sendable {
   /// When several rules or places match the same (category, polarity), the strongest is kept: the highest rule
   /// weight, then the most matched words, then the shortest span, then the earliest rule in the file. Sentences
   /// ending in "?" are skipped (a question states no practice), and inside a sentence a category listed in the
-  /// rules' "overrides" hides the general categories it names (see `DataUseRules.overrides`).
+  /// rules' "overrides" hides the general categories it names (see `DataUseRules.overrides`), a veto rule hides the
+  /// labels it names on its words, and the same words never give both X and NOT_X.
   public func classify(_ text: String) -> [DataUseMatch] {
+    var trace: DataUseTrace?
+    return run(text, trace: &trace)
+  }
+
+  /// Classifies `text` and records why: every sentence, every rule that matched, how its polarity was decided, and
+  /// what was kept or dropped (`policywatch classify --explain`).
+  public func explain(_ text: String) -> DataUseExplanation {
+    var trace: DataUseTrace? = DataUseTrace()
+    let matches = run(text, trace: &trace)
+    trace?.finish(reported: matches)
+    return DataUseExplanation(matches: matches, sentences: trace?.sentences ?? [])
+  }
+
+  func run(_ text: String, trace: inout DataUseTrace?) -> [DataUseMatch] {
     let display = TextNormalization.key(text)
     let tokens = DataUseTokenizer.tokenize(normalized: display)
+    func words(_ span: ClosedRange<Int>) -> String {
+      String(display[tokens[span.lowerBound].range.lowerBound..<tokens[span.upperBound].range.upperBound])
+    }
+    func describe(_ reason: PolarityReason) -> String {
+      switch reason {
+      case .fixed: "fixed by the rule"
+      case .noCue: "affirmative: no negation cue reaches the match"
+      case .cue(let cue): "negated by “\(words(cue))”"
+      case .governed(let cue, let verb):
+        "negated at a distance: “\(words(cue))” governs “\(words(verb))”, whose purpose is the match"
+      case .cancelled(let cue, let canceller):
+        "affirmative: “\(words(cue))” is cancelled by the condition “\(words(canceller))” (a practice under a condition)"
+      case .inverted(let detected):
+        "inverted: the rule's words deny the practice, and its verb was " + describe(detected)
+      }
+    }
     var best: [String: Candidate] = [:]
     for sentence in sentences(tokens) {
+      let sentenceText =
+        sentence.isEmpty
+        ? ""
+        : String(
+          display[tokens[sentence.lowerBound].range.lowerBound..<tokens[sentence.upperBound - 1].range.upperBound])
       if rules.skipQuestions && sentence.upperBound < tokens.count && tokens[sentence.upperBound].key == "?" {
+        trace?.sentences.append(.init(text: sentenceText, skipped: "a question states no practice"))
         continue
       }
-      if isHeadingLike(sentence, tokens: tokens, display: display) { continue }
+      if isHeadingLike(sentence, tokens: tokens, display: display) {
+        trace?.sentences.append(.init(text: sentenceText, skipped: "a short title-cased heading states no practice"))
+        continue
+      }
+      trace?.sentences.append(.init(text: sentenceText, skipped: nil))
       let matcher = SentenceMatcher(tokens: tokens, range: sentence, phrases: rules.phrases)
+      // Veto rules first: the words they match cannot carry the labels they name.
+      var vetoes: [(rule: DataUseRule, span: ClosedRange<Int>)] = []
+      for rule in rules.rules where rule.isVeto {
+        for slots in matcher.matches(rule) {
+          vetoes.append((rule, slots.map(\.lowerBound).min()!...slots.map(\.upperBound).max()!))
+        }
+      }
       var found: [String: Candidate] = [:]
       // Every span each label matched in this sentence (not only the strongest), for the overlap test below.
       var spans: [String: [ClosedRange<Int>]] = [:]
       // The spans of the rules that may hide general categories (see `DataUseRule.hidesGeneral`).
       var hiding: [String: [ClosedRange<Int>]] = [:]
-      for (ruleIndex, rule) in rules.rules.enumerated() {
+      for (ruleIndex, rule) in rules.rules.enumerated() where !rule.isVeto {
         for slots in matcher.matches(rule) {
           let span = slots.map(\.lowerBound).min()!...slots.map(\.upperBound).max()!
           // A rule whose first words are the negation ("not … cookies") states no denial when that negation is
@@ -57,60 +105,98 @@ public struct DataUseClassifier: Sendable {
           if rule.polarity == .negated, slots.count > 1,
             matcher.isVoidNegation(slots[0], practiceAt: slots.last!.lowerBound, settings: rules.negation)
           {
+            trace?.record(
+              rule: rule, words: words(span), polarity: .negated, reason: describe(.fixed), outcome: .voidNegation)
             continue
           }
           let polarity: DataUsePolarity
+          let reason: PolarityReason
           switch rule.polarity {
-          case .affirmative: polarity = .affirmative
-          case .negated: polarity = .negated
-          case .detect: polarity = matcher.polarity(of: span, settings: rules.negation)
+          case .affirmative: (polarity, reason) = (.affirmative, .fixed)
+          case .negated: (polarity, reason) = (.negated, .fixed)
+          case .detect:
+            (polarity, reason) = matcher.decidePolarity(
+              of: span, settings: rules.negation, cancellable: rule.cancellable)
           case .inverted:
             // The negation of an inverted rule governs its verb (the first slot): in "do not alter their practices
             // when they receive a DNT signal" the "when" after the verb must not cut the cue off.
-            let detected = matcher.polarity(of: slots[0], settings: rules.negation, useBlockers: false)
-            polarity = detected == .negated ? .affirmative : .negated
+            let detected = matcher.decidePolarity(of: slots[0], settings: rules.negation, useBlockers: false)
+            (polarity, reason) = (detected.polarity == .negated ? .affirmative : .negated, .inverted(detected.reason))
           }
-          let words = slots.reduce(0) { $0 + $1.count }
-          let text = String(
-            display[tokens[span.lowerBound].range.lowerBound..<tokens[span.upperBound].range.upperBound])
+          let label = polarity == .negated ? "NOT_" + rule.category : rule.category
+          if let veto = vetoes.first(where: { $0.rule.veto.contains(label) && $0.span.overlaps(span) }) {
+            trace?.record(
+              rule: rule, words: words(span), polarity: polarity, reason: describe(reason),
+              outcome: .vetoed(by: veto.rule.id, words: words(veto.span)))
+            continue
+          }
           let candidate = Candidate(
-            match: DataUseMatch(category: rule.category, polarity: polarity, match: text, rule: rule.id),
-            position: span.lowerBound,
-            strength: (rule.weight, words, -span.count, -ruleIndex),
+            match: DataUseMatch(category: rule.category, polarity: polarity, match: words(span), rule: rule.id),
+            position: span.lowerBound, span: span,
+            strength: (rule.weight, slots.reduce(0) { $0 + $1.count }, -span.count, -ruleIndex),
             rulePolarity: rule.polarity)
-          spans[candidate.match.label, default: []].append(span)
-          if rule.hidesGeneral { hiding[candidate.match.label, default: []].append(span) }
+          trace?.record(
+            rule: rule, words: candidate.match.match, polarity: polarity, reason: describe(reason), outcome: .found)
+          spans[label, default: []].append(span)
+          if rule.hidesGeneral { hiding[label, default: []].append(span) }
           Self.keepStronger(candidate, in: &found)
         }
       }
       // The most specific category wins on the same words: a general category is dropped when a category that
       // overrides it matched with the same polarity on overlapping words ("we do not sell or share your data" is
-      // about sale; "disclose it to law enforcement" is a legal disclosure, not third-party sharing in general).
-      // A denial outweighs a loose affirmative match of the same category in the same sentence ("we use no
-      // cookies, pixels or other trackers": the later words are beyond the negation's reach, not a practice). Only a
-      // later affirmative match is outweighed: one before the denial ("we may use your location …, but we do not
-      // collect your precise geolocation") states a practice of its own. A sentence in which an inverted rule finds
-      // the practice affirmed ("we do not respond to DNT signals, as nobody agrees what it means to comply with DNT")
-      // is about that: its other mentions of honouring the signal explain the refusal, they do not deny the practice.
-      for candidate in found.values {
-        let overridden = found.values.contains { other in
+      // about sale; "disclose it to law enforcement" is a legal disclosure, not third-party sharing in general); an
+      // override naming NOT_X hides the denial whatever the specific match's polarity ("you may not use the site's
+      // content to train AI" bans scraping, it does not deny AI training). A denial outweighs a loose affirmative
+      // match of the same category in the same sentence ("we use no cookies, pixels or other trackers": the later
+      // words are beyond the negation's reach, not a practice). Only a later affirmative match is outweighed: one
+      // before the denial ("we may use your location …, but we do not collect your precise geolocation") states a
+      // practice of its own. A sentence in which an inverted rule finds the practice affirmed ("we do not respond to
+      // DNT signals, as nobody agrees what it means to comply with DNT") is about that: its other mentions of
+      // honouring the signal explain the refusal, they do not deny the practice. And the same words never give both
+      // X and NOT_X: of two such matches on overlapping words the stronger stays.
+      var kept: [Candidate] = []
+      for candidate in found.values.sorted(by: { $0.position < $1.position }) {
+        let overriding = found.values.first { other in
           (other.match.polarity == candidate.match.polarity
             && overlap(hiding[other.match.label], spans[candidate.match.label])
             && rules.overrides[other.match.category]?.contains(candidate.match.category) == true)
+            || (rules.overridesAnyPolarity[other.match.category]?.contains(candidate.match.label) == true
+              && overlap(hiding[other.match.label], spans[candidate.match.label]))
             || (other.match.category == candidate.match.category && other.match.polarity == .negated && other.detected
               && candidate.match.polarity == .affirmative && other.position <= candidate.position)
             || (other.match.category == candidate.match.category && other.inverted && candidate.inverted
               && other.match.polarity == .affirmative && candidate.match.polarity == .negated)
+            || (other.match.category == candidate.match.category && other.match.polarity != candidate.match.polarity
+              && other.span.overlaps(candidate.span) && Self.outranks(other, candidate))
         }
-        if !overridden { Self.keepStronger(candidate, in: &best) }
+        if let overriding {
+          trace?.drop(candidate.match, because: .overridden(by: overriding.match.label, rule: overriding.match.rule))
+        } else {
+          kept.append(candidate)
+        }
       }
+      for candidate in kept { Self.keepStronger(candidate, in: &best) }
     }
     return best.values.sorted { ($0.position, $0.match.label) < ($1.position, $1.match.label) }.map(\.match)
+  }
+
+  /// Of X and NOT_X found on overlapping words, which one stands: a denial found by a negation cue beats an
+  /// affirmative; then the match whose words contain the other's ("you cannot opt out of seeing non-personalized ads"
+  /// is about personalised ads; "excluded from model training" denies the training it names); otherwise the stronger.
+  private static func outranks(_ a: Candidate, _ b: Candidate) -> Bool {
+    let aCue = a.rulePolarity == .detect && a.match.polarity == .negated
+    let bCue = b.rulePolarity == .detect && b.match.polarity == .negated
+    if aCue != bCue { return aCue }
+    let aContains = a.span.lowerBound <= b.span.lowerBound && a.span.upperBound >= b.span.upperBound
+    let bContains = b.span.lowerBound <= a.span.lowerBound && b.span.upperBound >= a.span.upperBound
+    if aContains != bContains { return aContains }
+    return a.strength > b.strength
   }
 
   private struct Candidate {
     var match: DataUseMatch
     var position: Int
+    var span: ClosedRange<Int>
     var strength: (Int, Int, Int, Int)
     /// How the rule that matched decides polarity.
     var rulePolarity: RulePolarity

@@ -13,6 +13,8 @@ struct DataUseToken: Sendable {
   var key: String
   /// Range in the `TextNormalization.key` of the clause (case kept, for showing what matched).
   var range: Range<String.Index>
+  /// Whether the word starts with an upper-case letter as written (for `<name>` patterns: "used to improve Orbit").
+  var capitalized = false
 
   var isWord: Bool { kind == .word }
 }
@@ -54,7 +56,10 @@ enum DataUseTokenizer {
             break
           }
         }
-        tokens.append(DataUseToken(kind: .word, key: lowercased(scalars[index..<stop]), range: index..<stop))
+        tokens.append(
+          DataUseToken(
+            kind: .word, key: lowercased(scalars[index..<stop]), range: index..<stop,
+            capitalized: scalar.properties.isUppercase))
         index = stop
         continue
       }

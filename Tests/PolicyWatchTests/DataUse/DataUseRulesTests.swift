@@ -13,20 +13,78 @@ import Testing
     }
     """
 
-  @Test func aUserRulesFileReplacesTheBuiltInRules() throws {
+  /// Writes `text` to a rules file in a new temporary folder and reads it as an analyst's file.
+  func readRulesFile(_ text: String) throws -> DataUseRules {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("datause-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("rules.json").path
-    try Data(userRules.utf8).write(to: URL(fileURLWithPath: path))
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return try DataUseRules(contentsOf: path)
+  }
 
-    let classifier = DataUseClassifier(rules: try DataUseRules(contentsOf: path))
+  @Test func aUserRulesFileAddsToTheBuiltInRules() throws {
+    let classifier = DataUseClassifier(rules: try readRulesFile(userRules))
     let text = "We share photos of your dogs, and we sell your personal data."
-    #expect(classifier.classify(text).map(\.label) == ["PET_DATA"])
+    // The analyst's category and the built-in sale are both found.
+    #expect(classifier.labels(text) == ["PET_DATA", "SALE_OF_DATA"])
     #expect(classifier.classify(text).first?.rule == "pets.share")
     #expect(classifier.classify("We never share your cat pictures.").map(\.label) == ["NOT_PET_DATA"])
-    // The built-in rules would have found the sale.
-    #expect(DataUseClassifier().labels(text).contains("SALE_OF_DATA"))
+  }
+
+  @Test func replaceBuiltInTrueReplacesThem() throws {
+    let replacing = userRules.replacingOccurrences(of: "\"lexicon\"", with: "\"replaceBuiltIn\": true, \"lexicon\"")
+    let classifier = DataUseClassifier(rules: try readRulesFile(replacing))
+    #expect(classifier.labels("We share photos of your dogs, and we sell your personal data.") == ["PET_DATA"])
+  }
+
+  @Test func aRuleWithABuiltInIDReplacesItAndDisableDropsRules() throws {
+    let rules = try readRulesFile(
+      """
+      {
+        "disable": ["sale.ccpa"],
+        "rules": [
+          {"id": "sale.sell-data", "category": "SALE_OF_DATA", "all": [["barter"], ["data"]], "window": 4}
+        ]
+      }
+      """)
+    #expect(rules.ruleIDs.filter { $0.hasPrefix("sale.") } == ["sale.sell-data", "sale.sell-or-otherwise-share"])
+    let classifier = DataUseClassifier(rules: rules)
+    #expect(classifier.labels("We may barter your data with brokers.") == ["SALE_OF_DATA"])
+    // The replaced rule's own words no longer match.
+    #expect(!classifier.labels("We may sell your email address.").contains("SALE_OF_DATA"))
+  }
+
+  @Test(
+    "problems in a rules file are reported at their line and column",
+    arguments: [
+      (
+        "{\n  \"rules\": [\n    {\"id\": \"a\", \"category\": \"X\", \"al\": [\"b\"]}\n  ]\n}", "rules.json:3:34:",
+        "unknown field \"al\" (did you mean \"all\"?)"
+      ),
+      (
+        "{\"rules\": [\n  {\"id\": \"a\", \"category\": \"x\", \"all\": [\"b\"]}]}", "rules.json:2:27:",
+        "category \"x\""
+      ),
+      (
+        "{\"rules\": [\n\n  {\"id\": \"a\", \"category\": \"X\", \"all\": [\"@NOPE\"]}]}", "rules.json:3:40:",
+        "\"@NOPE\" is not defined"
+      ),
+      ("{\"disable\": [\"no.such.rule\"]}", "rules.json:1:14:", "there is no built-in rule \"no.such.rule\""),
+      ("{\"rules\": [\n  {\"id\": \"a\", \"id\": \"b\"}]}", "rules.json:2:15:", "duplicate key \"id\""),
+      (
+        "{\"rules\": [{\"id\": \"a\", \"category\": \"X\", \"all\": [\"b\"], \"window\": true}]}", "rules.json:1:65:",
+        "must be an integer"
+      ),
+    ])
+  func locatedErrors(text: String, place: String, message: String) {
+    do {
+      _ = try readRulesFile(text)
+      Issue.record("\(text) was accepted")
+    } catch {
+      let description = "\(error)"
+      #expect(description.contains(place) && description.contains(message), "\(description)")
+    }
   }
 
   @Test(

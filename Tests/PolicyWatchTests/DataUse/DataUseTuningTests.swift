@@ -122,8 +122,10 @@ import Testing
     #expect(custom.labels("We receive pets.") == ["SPECIFIC"])
     #expect(Set(custom.labels("We receive cats.")) == ["GENERAL", "SPECIFIC"])
     let bad = #"{"rules": [{"id": "c", "category": "C", "all": ["a"], "override": "no"}]}"#
-    #expect(throws: DataUseRulesError.wrongType(rule: "c", field: "override", expected: "true or false")) {
+    #expect {
       try DataUseRules(json: Array(bad.utf8))
+    } throws: { error in
+      (error as? DataUseRulesError)?.problem == .wrongType(rule: "c", field: "override", expected: "true or false")
     }
   }
 

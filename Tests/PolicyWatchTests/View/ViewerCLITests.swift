@@ -35,7 +35,7 @@ final class ViewerCLITests {
     clauses +1 -1 ~2 moved 1 unchanged 8
     new data-use language:
       NOT_SALE_OF_DATA  removed protection [2. How we use data] “sell your personal data”
-      AI_TRAINING  added [2. How we use data] “to train our artificial intelligence”
+      AI_TRAINING  added [2. How we use data] “train our artificial intelligence”
 
     @@ (top) @@
       # Privacy Policy
@@ -84,7 +84,7 @@ final class ViewerCLITests {
     #expect(lines.contains("~ We use your data to provide\(esc)1;32m and improve\(esc)0m the service."))
     #expect(
       lines.contains(
-        "\(esc)32m+\(esc)0m \(esc)32mWe may use your messages \(esc)0m\(esc)32;4mto train our artificial intelligence"
+        "\(esc)32m+\(esc)0m \(esc)32mWe may use your messages to \(esc)0m\(esc)32;4mtrain our artificial intelligence"
           + "\(esc)0m\(esc)1;35m ⟨AI_TRAINING⟩\(esc)0m\(esc)32m models.\(esc)0m"))
     #expect(!result.output.contains("{+"))
     // Stripped of its escape sequences, the coloured view says the same words (without the markers).
@@ -121,7 +121,7 @@ final class ViewerCLITests {
     #expect(markdown.contains("- **Modified:** Last updated: ~~January 5~~**March 1**, 2024\n"))
     #expect(markdown.contains("- **Removed:** ~~We do not sell your personal data~~ *`⟨NOT_SALE_OF_DATA⟩`*~~.~~\n"))
     #expect(
-      markdown.contains("- **AI_TRAINING** (added) in *2. How we use data*: “to train our artificial intelligence”"))
+      markdown.contains("- **AI_TRAINING** (added) in *2. How we use data*: “train our artificial intelligence”"))
     // "&" is escaped for Markdown; no escape sequences.
     #expect(markdown.contains("with questions \\& requests. *(moved from Privacy Policy › 2. How we use data)*"))
     #expect(!markdown.contains("\u{1B}"))
@@ -163,9 +163,9 @@ final class ViewerCLITests {
     #expect(html.contains("<ins> and improve</ins>"))
     #expect(html.contains("<del>January 5</del><ins>March 1</ins>"))
     #expect(
-      html.contains("<mark><ins>to train our artificial intelligence</ins></mark>")
+      html.contains("<mark><ins>train our artificial intelligence</ins></mark>")
         || html.contains(
-          "<mark>to train our artificial intelligence</mark> <span class=\"tag\">AI_TRAINING</span>")
+          "<mark>train our artificial intelligence</mark> <span class=\"tag\">AI_TRAINING</span>")
     )
     #expect(html.contains("questions &amp; requests"))
   }
