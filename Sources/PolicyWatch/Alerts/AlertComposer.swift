@@ -22,21 +22,35 @@ public struct AlertComposer: Sendable {
     }.joined(separator: " ")
   }
 
-  /// The categories a change's subject names: new affirmative language first ("AI training"), then new negated
-  /// statements ("no sale of data") and removed protections ("removed: no sale of data").
+  /// The categories a change's subject names, most consequential first (`DataUseImportance`): "AI training" for
+  /// new language stating a practice, "no sale of data" for a new protection, "removed: no sale of data" for a
+  /// protection taken away.
   public static func subjectCategories(_ findings: [DataUseFinding]) -> [String] {
     var names: [String] = []
-    func add(_ name: String) { if !names.contains(name) { names.append(name) } }
-    for finding in findings where finding.change != "removed" && finding.polarity == .affirmative {
-      add(categoryName(finding.category))
-    }
-    for finding in findings where finding.change != "removed" && finding.polarity == .negated {
-      add("no " + categoryName(finding.category))
-    }
-    for finding in findings where finding.change == "removed" {
-      add("removed: no " + categoryName(finding.category))
+    for finding in DataUseImportance.sorted(findings) {
+      let name: String
+      switch (finding.change, finding.polarity) {
+      case (.removed, _): name = "removed: no " + categoryName(finding.category)
+      case (_, .negated): name = "no " + categoryName(finding.category)
+      case (_, .affirmative): name = categoryName(finding.category)
+      }
+      if !names.contains(name) { names.append(name) }
     }
     return names
+  }
+
+  /// The subject's summary of a change's findings, leading with the most consequential: "new AI training, third
+  /// party sharing language; removed: no sale of data", or "removed: no sale of data; new tracking language" when
+  /// the removed protection weighs more.
+  public static func subjectSummary(_ findings: [DataUseFinding]) -> String? {
+    let names = subjectCategories(findings)
+    guard !names.isEmpty else { return nil }
+    let removed = names.filter { $0.hasPrefix("removed: ") }.map { String($0.dropFirst("removed: ".count)) }
+    let added = names.filter { !$0.hasPrefix("removed: ") }
+    let newPart = added.isEmpty ? nil : "new \(added.joined(separator: ", ")) language"
+    let removedPart = removed.isEmpty ? nil : "removed: \(removed.joined(separator: ", "))"
+    let removedFirst = names.first?.hasPrefix("removed: ") == true
+    return (removedFirst ? [removedPart, newPart] : [newPart, removedPart]).compactMap { $0 }.joined(separator: "; ")
   }
 
   // MARK: One event
@@ -49,7 +63,7 @@ public struct AlertComposer: Sendable {
     switch event.kind {
     case .change:
       subject =
-        AlertMessage.defaultSubject(service: event.service, document: event.document, categories: categories)
+        AlertMessage.subject(service: event.service, document: event.document, summary: Self.subjectSummary(findings))
         + (event.flags.isEmpty ? "" : " (\(event.flags.map(\.rawValue).joined(separator: ", ")))")
     case .inaccessible:
       subject = "[PolicyWatch] \(place) is inaccessible since \(Self.day(event.firstSeen))"
@@ -146,7 +160,7 @@ public struct AlertComposer: Sendable {
       let headline =
         findings.isEmpty
         ? "\(place) changed"
-        : "New data-use language in \(place): \(Self.subjectCategories(findings).joined(separator: ", "))"
+        : "Data-use language in \(place): \(Self.subjectSummary(findings) ?? "")"
       text.line(headline)
       html.heading(headline)
     case .inaccessible:
@@ -198,7 +212,7 @@ public struct AlertComposer: Sendable {
       html.open("<ul>")
       // One entry per clause, naming every category it brings (a clause often matches several).
       var clauses: [(text: String, section: [String], findings: [DataUseFinding])] = []
-      for finding in findings {
+      for finding in DataUseImportance.sorted(findings) {
         if let index = clauses.firstIndex(where: { $0.text == finding.text && $0.section == finding.section }) {
           clauses[index].findings.append(finding)
         } else {
@@ -280,9 +294,13 @@ public struct AlertComposer: Sendable {
   static func findingLabel(_ finding: DataUseFinding) -> String {
     let name = categoryName(finding.category)
     switch (finding.change, finding.polarity) {
-    case ("removed", _): return "Removed protection (no \(name))"
+    case (.removed, _): return "Removed protection (no \(name))"
     case (_, .negated): return "New statement: no \(name)"
-    default: return "New: \(name)"
+    default:
+      if let widened = finding.widened, !widened.isEmpty {
+        return "Wider: \(name), now also \(widened.joined(separator: ", "))"
+      }
+      return "New: \(name)"
     }
   }
 

@@ -39,6 +39,12 @@ public struct AlertMessage: Sendable, Equatable {
     let head = "[PolicyWatch] \(service) \u{2013} \(document)"
     return categories.isEmpty ? "\(head) changed" : "\(head): new \(categories.joined(separator: ", ")) language"
   }
+
+  /// `[PolicyWatch] Service – Document: SUMMARY` (see `AlertComposer.subjectSummary`), or `… changed`.
+  public static func subject(service: String, document: String, summary: String?) -> String {
+    let head = "[PolicyWatch] \(service) \u{2013} \(document)"
+    return summary.map { "\(head): \($0)" } ?? "\(head) changed"
+  }
 }
 
 /// A secret (password, token). Printing, interpolating or dumping it shows `***`; only the channel reads it.

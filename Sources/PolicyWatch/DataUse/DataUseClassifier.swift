@@ -40,6 +40,12 @@ public struct DataUseClassifier: Sendable {
     return run(text, trace: &trace)
   }
 
+  /// What the rules alone find (no learned model).
+  func classifyByRules(_ text: String) -> [DataUseMatch] {
+    var trace: DataUseTrace?
+    return run(text, trace: &trace)
+  }
+
   /// Classifies `text` and records why: every sentence, every rule that matched, how its polarity was decided, and
   /// what was kept or dropped (`policywatch classify --explain`).
   public func explain(_ text: String) -> DataUseExplanation {
@@ -242,7 +248,7 @@ public struct DataUseClassifier: Sendable {
     }
   }
 
-  private func sentences(_ tokens: [DataUseToken]) -> [Range<Int>] {
+  func sentences(_ tokens: [DataUseToken]) -> [Range<Int>] {
     var result: [Range<Int>] = []
     var start = 0
     for (index, token) in tokens.enumerated() where token.kind == .sentenceEnd {
@@ -251,5 +257,60 @@ public struct DataUseClassifier: Sendable {
     }
     if start < tokens.count { result.append(start..<tokens.count) }
     return result
+  }
+}
+
+extension DataUseClassifier {
+  /// The categories for which naming a new kind of party makes a practice wider ("… with our partners" → "… with our
+  /// partners and advertisers"); for every other category only a new kind of data does.
+  static let partyScopedCategories: Set<String> = [
+    "THIRD_PARTY_SHARING", "SALE_OF_DATA", "AFFILIATE_SHARING_COMBINATION", "AI_TRAINING", "ADVERTISING_PROFILING",
+    "TRACKING", "INTERNATIONAL_TRANSFER", "USER_CONTENT_LICENSE", "LOCATION_DATA", "BIOMETRIC_SENSITIVE_DATA",
+  ]
+
+  /// The lexicon entries whose words make a practice of `category` wider: `SCOPE` (kinds of data) and, for the
+  /// categories that name recipients, `SCOPE_PARTIES`.
+  static func scopeLexicons(for category: String) -> [String] {
+    partyScopedCategories.contains(category) ? ["SCOPE", "SCOPE_PARTIES"] : ["SCOPE"]
+  }
+
+  /// The parties and kinds of data (the rules' `SCOPE` and `SCOPE_PARTIES` lexicon entries) that `text` names,
+  /// lower-cased.
+  /// - Parameters:
+  ///   - text: a clause or several.
+  ///   - category: whose scope (see `scopeLexicons(for:)`).
+  /// - Returns: the words of every scope phrase found.
+  public func scope(in text: String, category: String) -> Set<String> {
+    scope(in: text, lexicons: Self.scopeLexicons(for: category), where: { _ in true })
+  }
+
+  /// The scope words of the sentence of `text` that holds `match`'s words (the whole text when none does).
+  public func scope(of match: DataUseMatch, in text: String) -> Set<String> {
+    let display = TextNormalization.key(text)
+    let tokens = DataUseTokenizer.tokenize(normalized: display)
+    let holding = sentences(tokens).first { sentence in
+      guard !sentence.isEmpty else { return false }
+      let start = tokens[sentence.lowerBound].range.lowerBound
+      let end = tokens[sentence.upperBound - 1].range.upperBound
+      return display[start..<end].contains(match.match)
+    }
+    let lexicons = Self.scopeLexicons(for: match.category)
+    guard let holding else { return scope(in: text, lexicons: lexicons, where: { _ in true }) }
+    return scope(in: text, lexicons: lexicons, where: { $0 == holding })
+  }
+
+  private func scope(in text: String, lexicons: [String], where include: (Range<Int>) -> Bool) -> Set<String> {
+    let phrases = lexicons.flatMap { rules.lexiconPhrases[$0] ?? [] }
+    guard !phrases.isEmpty else { return [] }
+    let display = TextNormalization.key(text)
+    let tokens = DataUseTokenizer.tokenize(normalized: display)
+    var words = Set<String>()
+    for sentence in sentences(tokens) where include(sentence) {
+      let matcher = SentenceMatcher(tokens: tokens, range: sentence, phrases: rules.phrases)
+      for occurrence in matcher.occurrences(ofAny: phrases) {
+        words.insert(occurrence.map { tokens[$0].key }.joined(separator: " "))
+      }
+    }
+    return words
   }
 }

@@ -180,6 +180,12 @@ struct RuleCompiler {
       }
     }
     table.notNames = notNames
+    // Every lexicon entry's phrases are interned too: the learned model counts them as concept features.
+    var lexiconPhrases: [String: [PhraseID]] = [:]
+    for name in merged.lexicon.keys.sorted() {
+      let entry = merged.lexicon[name]!
+      lexiconPhrases[name] = try phrases(["@" + name], rule: "lexicon", source: entry.source, node: entry.node)
+    }
     let negation = try readNegation()
     var rules: [DataUseRule] = []
     for (_, entry) in merged.rules { rules.append(try readRule(entry.node, source: entry.source)) }
@@ -208,9 +214,11 @@ struct RuleCompiler {
       }
       skipQuestions = flag
     }
-    return DataUseRules(
+    var result = DataUseRules(
       rules: rules, negation: negation, phrases: table, overrides: overrides, skipQuestions: skipQuestions,
       overridesAnyPolarity: anyPolarity)
+    result.lexiconPhrases = lexiconPhrases
+    return result
   }
 
   static func isCategory(_ name: String) -> Bool {

@@ -170,6 +170,8 @@ public struct DataUseRules: Sendable {
   /// Category → labels (`X` or `NOT_X`) hidden whatever the specific match's polarity: a ban on others using the
   /// site's content to train AI (SCRAPING_CRAWLING) is not the provider denying AI training (NOT_AI_TRAINING).
   var overridesAnyPolarity: [String: Set<String>] = [:]
+  /// Each lexicon entry's phrases (the concepts the learned model counts: `x:THIRDPARTY`…).
+  var lexiconPhrases: [String: [PhraseID]] = [:]
   /// The categories the rules can report, in first-use order.
   public var categories: [String] {
     var seen = Set<String>()

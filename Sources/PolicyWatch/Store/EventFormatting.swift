@@ -15,13 +15,8 @@ public enum EventFormatting {
     }
     if !event.flags.isEmpty { parts.append(event.flags.map(\.rawValue).joined(separator: ",")) }
     if let findings = event.dataUse, !findings.isEmpty {
-      let categories = Array(
-        Set(
-          findings.map {
-            ($0.change == "removed" ? "removed " : "") + ($0.polarity == .negated ? "NOT_" : "") + $0.category
-          })
-      ).sorted()
-      parts.append("data-use: " + categories.joined(separator: ","))
+      let labels = DataUseImportance.sortedLabels(findings.map(\.listLabel))
+      parts.append("data-use: " + labels.joined(separator: ","))
     }
     if let reason = event.reason, event.kind == .inaccessible || event.kind == .flap { parts.append(reason) }
     return parts.joined(separator: "  ")

@@ -81,16 +81,6 @@ public struct StoreEvent: Sendable, Codable, Equatable {
   public var dataUse: [DataUseFinding]?
 }
 
-/// A data-use match found in a change (issue: the data-use report).
-public struct DataUseFinding: Sendable, Codable, Equatable {
-  public var category: String
-  public var polarity: DataUsePolarity
-  public var change: String
-  public var text: String
-  public var section: [String]
-  public var match: String
-}
-
 /// An extracted text version, stored once per distinct text in `versions/<id>.json`.
 public struct VersionRecord: Sendable, Codable, Equatable {
   public var id: String

@@ -56,10 +56,8 @@ public struct AtomFeed: Sendable {
     if let counts = event.clauses {
       summary.append("Clauses: +\(counts.added) -\(counts.removed) ~\(counts.modified).")
     }
-    for finding in event.dataUse ?? [] {
-      let label = (finding.polarity == .negated ? "NOT_" : "") + finding.category
-      summary.append(
-        "\(label) (\(finding.change == "removed" ? "removed protection" : finding.change)): “\(finding.match)”.")
+    for finding in DataUseImportance.sorted(event.dataUse ?? []) {
+      summary.append("\(finding.label) (\(finding.changeDescription)): “\(finding.match)”.")
     }
     var xml = "  <entry>\n"
     xml += "    <id>urn:policywatch:event:\(Self.percentEncode(event.id))</id>\n"
@@ -67,12 +65,12 @@ public struct AtomFeed: Sendable {
     xml += "    <published>\(ViewDates.iso(event.firstSeen))</published>\n"
     xml += "    <updated>\(ViewDates.iso(event.firstSeen))</updated>\n"
     // term: the data-use label (NOT_ for a negated statement); label says when a protection was removed.
-    var terms: [String: String] = [:]
-    for finding in event.dataUse ?? [] {
-      let term = (finding.polarity == .negated ? "NOT_" : "") + finding.category
-      terms[term] = finding.change == "removed" ? "removed " + term : term
+    var terms: [(term: String, label: String)] = []
+    for finding in DataUseImportance.sorted(event.dataUse ?? [])
+    where !terms.contains(where: { $0.term == finding.label }) {
+      terms.append((finding.label, finding.listLabel))
     }
-    for (term, label) in terms.sorted(by: { $0.key < $1.key }) {
+    for (term, label) in terms {
       xml +=
         "    <category term=\"\(XML.escape(term))\" scheme=\"urn:policywatch:data-use\" label=\"\(XML.escape(label))\"/>\n"
     }

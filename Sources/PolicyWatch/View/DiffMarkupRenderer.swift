@@ -38,7 +38,7 @@ public enum DiffMarkupRenderer {
       for finding in report.dataUse {
         let label = (finding.polarity == .negated ? "NOT_" : "") + finding.category
         let section = finding.section.last.map { " in *\(Markdown.escape($0))*" } ?? ""
-        let verb = finding.change == "removed" ? "removed protection" : finding.change
+        let verb = finding.changeDescription
         lines.append("- **\(label)** (\(verb))\(section): “\(Markdown.escape(finding.match))”")
       }
       lines.append("")
@@ -172,7 +172,7 @@ public enum DiffMarkupRenderer {
       for finding in report.dataUse {
         let label = (finding.polarity == .negated ? "NOT_" : "") + finding.category
         let section = finding.section.last.map { " in <em>\(HTML.escape($0))</em>" } ?? ""
-        let verb = finding.change == "removed" ? "removed protection" : finding.change
+        let verb = finding.changeDescription
         html += "<li><span class=\"tag\">\(HTML.escape(label))</span> \(HTML.escape(verb))\(section): "
         html += "“\(HTML.escape(finding.match))”</li>\n"
       }

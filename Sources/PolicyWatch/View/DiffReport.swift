@@ -185,12 +185,12 @@ extension DiffReport {
     var marks: [Mark] = []
     if change.kind != .unchanged, change.kind != .headingRenamed {
       let markedClauses = newClauses.isEmpty ? oldClauses : newClauses
-      let findingChange = change.kind == .removed ? "removed" : change.kind == .added ? "added" : "modified"
+      let removed = change.kind == .removed
       for clause in markedClauses {
         for match in classifier.classify(clause.text) {
           let isNew = findings.contains {
             $0.category == match.category && $0.polarity == match.polarity && $0.text == clause.text
-              && $0.change == findingChange
+              && ($0.change == .removed) == removed
           }
           marks.append(Mark(category: match.category, polarity: match.polarity, match: match.match, new: isNew))
         }

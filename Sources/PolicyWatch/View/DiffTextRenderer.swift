@@ -30,7 +30,7 @@ extension DiffReport {
   /// The changed entries with `context` unchanged entries around each; the rest folded.
   func items(_ options: DiffViewOptions) -> [DiffItem] {
     if options.dataUseOnly {
-      return entries.filter { $0.isChange && !$0.dataUse.isEmpty }.map { .entry($0) }
+      return entries.filter { $0.isChange && $0.dataUse.contains(where: \.new) }.map { .entry($0) }
     }
     let context = max(0, options.context)
     var show = [Bool](repeating: false, count: entries.count)
@@ -185,7 +185,7 @@ public enum DiffTextRenderer {
       for finding in report.dataUse {
         let label = (finding.polarity == .negated ? "NOT_" : "") + finding.category
         let section = finding.section.last.map { " [\($0)]" } ?? ""
-        let verb = finding.change == "removed" ? "removed protection" : finding.change
+        let verb = finding.changeDescription
         lines.append("  " + painter.paint(label, .dataUse) + "  \(verb)\(section) “\(finding.match)”")
       }
     }

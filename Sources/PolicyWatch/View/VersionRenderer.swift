@@ -96,14 +96,10 @@ public enum LogRenderer {
     return parts.joined(separator: "  ")
   }
 
-  /// `AI_TRAINING`, `NOT_SALE_OF_DATA`, `removed NOT_SALE_OF_DATA`, sorted and unique (as `EventFormatting.line`).
+  /// `AI_TRAINING`, `NOT_SALE_OF_DATA`, `removed NOT_SALE_OF_DATA`, unique, most consequential first (as
+  /// `EventFormatting.line`).
   static func categories(_ event: StoreEvent) -> [String] {
-    Array(
-      Set(
-        (event.dataUse ?? []).map {
-          ($0.change == "removed" ? "removed " : "") + ($0.polarity == .negated ? "NOT_" : "") + $0.category
-        })
-    ).sorted()
+    DataUseImportance.sortedLabels((event.dataUse ?? []).map(\.listLabel))
   }
 
   /// A Markdown report: a table of the events (newest first), then the data-use language each change brought.
@@ -135,12 +131,10 @@ public enum LogRenderer {
             + " UTC" + (event.declaredDate.map { ", declared \($0)" } ?? "")
             + (event.flags.isEmpty ? "" : " (" + event.flags.map(\.rawValue).joined(separator: ", ") + ")"))
         lines.append("")
-        for finding in event.dataUse ?? [] {
-          let label = (finding.polarity == .negated ? "NOT_" : "") + finding.category
+        for finding in DataUseImportance.sorted(event.dataUse ?? []) {
           let section = finding.section.last.map { " in *\(Markdown.escape($0))*" } ?? ""
           lines.append(
-            "- **\(label)** (\(finding.change == "removed" ? "removed protection" : finding.change))\(section): "
-              + "“\(Markdown.escape(finding.match))”")
+            "- **\(finding.label)** (\(finding.changeDescription))\(section): " + "“\(Markdown.escape(finding.match))”")
         }
       }
     }

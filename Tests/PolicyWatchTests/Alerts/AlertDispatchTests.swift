@@ -89,7 +89,7 @@ struct AlertDispatchTests {
     #expect(text.contains("2024-03-11 (\"Last updated: March 11, 2024\")"))
     #expect(text.contains("+ [Privacy Policy] " + AlertFixtures.aiSentence))
     #expect(
-      mail.parts[1].content.contains("write <mark style=\"background: #ffe066\">to train our artificial intelligence"))
+      mail.parts[1].content.contains("write to <mark style=\"background: #ffe066\">train our artificial intelligence"))
     #expect(Outbox(store: store.path).pending().isEmpty)
 
     // The same events again (a second dispatch of one run): nothing is sent twice.

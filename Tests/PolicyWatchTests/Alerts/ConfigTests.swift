@@ -191,7 +191,7 @@ struct ConfigTests {
         flags: [],
         clauses: nil, reason: nil,
         dataUse: categories.map {
-          DataUseFinding(category: $0, polarity: .affirmative, change: "added", text: "t", section: [], match: "m")
+          DataUseFinding(category: $0, polarity: .affirmative, change: .added, text: "t", section: [], match: "m")
         })
     }
     var rules = AlertRules()

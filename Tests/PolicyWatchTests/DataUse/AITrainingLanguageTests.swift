@@ -12,6 +12,7 @@ import Testing
     "the provider using users' data to train, develop or improve models is AI_TRAINING",
     arguments: [
       "We may use your data to develop and train artificial intelligence models.",
+      "We may use the messages you write to train our artificial intelligence models.",
       "Content you upload can be used to train and fine-tune our generative AI models.",
       "We use the prompts you submit to improve the large language models that power Scribe.",
       "Conversations selected for review by our trained reviewers may be used to improve Helix and other products.",

@@ -4,9 +4,9 @@ import Testing
 
 /// The data-use report classifies only what it needs; this compares it with the plain definition (classify every
 /// clause of the previous version's section) on generated changes.
-@Suite("Data-use report: the lazy classification finds what classifying everything finds")
+@Suite("Data-use report: what a change brings")
 struct DataUseReportTests {
-  /// The report as first defined: the baseline of a section is the classification of all its clauses.
+  /// The report's definition with nothing lazy: every clause of the old version classified up front.
   static func reference(old: [Clause], new: [Clause], diff: ClauseDiff, classifier: DataUseClassifier)
     -> [DataUseFinding]
   {
@@ -26,42 +26,70 @@ struct DataUseReportTests {
             match: match.match.lowercased()))
       }
     }
-    let newCategories = Set(
-      new.flatMap { classifier.classify($0.text) }.map { "\($0.category)/\($0.polarity.rawValue)" })
+    let newLabels = Set(new.flatMap { classifier.classify($0.text) }.map(\.label))
+    let removed = diff.changes.filter { $0.kind == .removed }.flatMap(\.oldIndices)
     var findings: [DataUseFinding] = []
     for change in diff.changes {
       switch change.kind {
       case .added, .modified, .split, .merged:
-        for index in change.newIndices where new.indices.contains(index) {
+        let added = change.kind == .added
+        let aligned =
+          added
+          ? removed.filter { top(old[$0].section) == top(new[change.newIndices[0]].section) } : change.oldIndices
+        let alignedText = aligned.map { old[$0].text }.joined(separator: "\n")
+        let before = aligned.flatMap { classifier.classify(old[$0].text) }
+        var after: [DataUseMatch] = []
+        for index in change.newIndices {
           let clause = new[index]
           for match in classifier.classify(clause.text) {
+            after.append(match)
             let seen = Seen(
               section: top(clause.section), category: match.category, polarity: match.polarity,
               match: match.match.lowercased())
-            if baseline.contains(seen) { continue }
-            if change.kind == .modified, let oldIndex = change.oldIndices.first, old.indices.contains(oldIndex),
-              classifier.classify(old[oldIndex].text).contains(where: {
-                $0.category == match.category && $0.polarity == match.polarity
-                  && $0.match.lowercased() == match.match.lowercased()
-              })
-            {
+            var widened: [String]?
+            if before.contains(where: { $0.label == match.label }) {
+              if match.polarity == .negated || match.category == "CHOICE_OPTOUT_CONSENT" { continue }
+              let wider = classifier.scope(of: match, in: clause.text).subtracting(
+                classifier.scope(in: alignedText, category: match.category))
+              if wider.isEmpty { continue }
+              widened = wider.sorted()
+            } else if baseline.contains(seen) {
               continue
             }
             findings.append(
               DataUseFinding(
                 category: match.category, polarity: match.polarity,
-                change: change.kind == .added ? "added" : "modified", text: clause.text, section: clause.section,
-                match: match.match))
+                change: added && widened == nil ? .added : .modified,
+                text: clause.text, section: clause.section, match: match.match, widened: widened))
+          }
+        }
+        if !added {
+          for index in aligned {
+            for match in classifier.classify(old[index].text) where match.polarity == .negated {
+              if after.contains(where: { $0.label == match.label }) || newLabels.contains(match.label)
+                || findings.contains(where: { $0.change == .removed && $0.label == match.label })
+              {
+                continue
+              }
+              findings.append(
+                DataUseFinding(
+                  category: match.category, polarity: match.polarity, change: .removed, text: old[index].text,
+                  section: old[index].section, match: match.match))
+            }
           }
         }
       case .removed:
-        for index in change.oldIndices where old.indices.contains(index) {
+        for index in change.oldIndices {
           let clause = old[index]
           for match in classifier.classify(clause.text) where match.polarity == .negated {
-            if newCategories.contains("\(match.category)/\(match.polarity.rawValue)") { continue }
+            if newLabels.contains(match.label)
+              || findings.contains(where: { $0.change == .removed && $0.label == match.label })
+            {
+              continue
+            }
             findings.append(
               DataUseFinding(
-                category: match.category, polarity: match.polarity, change: "removed", text: clause.text,
+                category: match.category, polarity: match.polarity, change: .removed, text: clause.text,
                 section: clause.section, match: match.match))
           }
         }
@@ -69,7 +97,7 @@ struct DataUseReportTests {
         break
       }
     }
-    return findings
+    return DataUseImportance.sorted(findings)
   }
 
   /// Sentences with and without data-use language (written for this test), shown in varied case and typography.
@@ -159,5 +187,70 @@ struct DataUseReportTests {
     let findings = DataUseReport.findings(old: old, new: new, diff: diff, classifier: classifier)
     #expect(findings == Self.reference(old: old, new: new, diff: diff, classifier: classifier))
     #expect(findings.map(\.section) == [[]], "\(findings)")
+  }
+
+  static func report(_ old: [String], _ new: [String], section: [String] = ["Policy"]) -> [DataUseFinding] {
+    let oldClauses = old.map { Clause(kind: .paragraph, text: $0, section: section) }
+    let newClauses = new.map { Clause(kind: .paragraph, text: $0, section: section) }
+    let diff = ClauseDiff.compare(old: oldClauses, new: newClauses)
+    return DataUseReport.findings(old: oldClauses, new: newClauses, diff: diff, classifier: DataUseClassifier())
+  }
+
+  @Test func aRewordingOfAPracticeAlreadyStatedIsNotNew() {
+    let findings = Self.report(
+      ["We may use your content to train our models and improve our Services. You can opt out in your settings."],
+      ["We may use your content to train and improve our AI models and Services. You can opt out in your settings."])
+    #expect(findings.isEmpty, "\(findings)")
+  }
+
+  @Test func aPracticeStatedWiderIsReportedWithWhatItAdds() {
+    let findings = Self.report(
+      ["We share your contact details with our service providers to deliver the service."],
+      ["We share your contact details with our service providers and advertisers to deliver the service."])
+    let sharing = findings.filter { $0.category == "THIRD_PARTY_SHARING" }
+    #expect(sharing.count == 1, "\(findings)")
+    #expect(sharing.first?.widened == ["advertisers"])
+    #expect(sharing.first?.change == .modified)
+    #expect(sharing.first?.changeDescription == "widened")
+  }
+
+  @Test func aProtectionTurnedIntoThePracticeIsBothNewAndRemoved() {
+    let findings = Self.report(
+      ["Intro.", "We do not sell your personal information to anyone."],
+      ["Intro.", "We may sell your personal information to our partners."])
+    #expect(findings.map(\.listLabel) == ["SALE_OF_DATA", "removed NOT_SALE_OF_DATA"], "\(findings)")
+  }
+
+  @Test func aNewDenialIsNotReportedAsThePractice() {
+    let findings = Self.report(["Intro."], ["Intro.", "Temporary chats will not be used to improve our models."])
+    #expect(findings.map(\.label) == ["NOT_AI_TRAINING"], "\(findings)")
+  }
+
+  @Test func findingsLeadWithTheMostConsequential() {
+    let findings = Self.report(
+      ["Intro."],
+      [
+        "Intro.", "We use cookies to remember your preferences.",
+        "We share your data with advertising partners.",
+        "We may use your posts to train our generative AI models.",
+      ])
+    #expect(findings.first?.category == "AI_TRAINING", "\(findings)")
+    #expect(
+      findings.map(\.category).firstIndex(of: "THIRD_PARTY_SHARING")! < findings.map(\.category).firstIndex(
+        of: "TRACKING")!)
+  }
+
+  @Test func theSameWordsNeverGiveAPracticeAndItsDenial() {
+    let classifier = DataUseClassifier()
+    for text in [
+      "We offer you choices regarding personalized ads, but you cannot opt-out of seeing non-personalized ads.",
+      "Enterprise data is excluded from model training.",
+      "None of the tools in our apps will ever track any location-based information.",
+    ] {
+      let labels = classifier.labels(text)
+      for label in labels where !label.hasPrefix("NOT_") {
+        #expect(!labels.contains("NOT_" + label), "\(text) → \(labels)")
+      }
+    }
   }
 }

@@ -77,7 +77,7 @@ struct RecorderTests {
     let silent = summary.events[4]
     #expect(silent.flags == [.silent])
     #expect(
-      silent.dataUse?.contains { $0.category == "SALE_OF_DATA" && $0.polarity == .negated && $0.change == "removed" }
+      silent.dataUse?.contains { $0.category == "SALE_OF_DATA" && $0.polarity == .negated && $0.change == .removed }
         == true)
     // Replaying again adds nothing.
     let again = try Replayer(recorder: recorder).replay(directory: TestPaths.repository.path + "/Examples/acme-notes")

@@ -34,8 +34,8 @@ final class ViewerCLITests {
           change, previous text last seen 2024-02-01 09:00
     clauses +1 -1 ~2 moved 1 unchanged 8
     new data-use language:
-      NOT_SALE_OF_DATA  removed protection [2. How we use data] “sell your personal data”
       AI_TRAINING  added [2. How we use data] “train our artificial intelligence”
+      NOT_SALE_OF_DATA  removed protection [2. How we use data] “sell your personal data”
 
     @@ (top) @@
       # Privacy Policy
