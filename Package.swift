@@ -48,7 +48,8 @@ let package = Package(
       dependencies: [
         "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", "CZstd",
         .product(name: "Logging", package: "swift-log"),
-      ]
+      ],
+      exclude: ["DataUse/MODEL.md"]
     ),
     // The thin command-line shell over the library.
     .executableTarget(

@@ -17,6 +17,8 @@ case "extract":
 case "diff": await runDiffBenchmark(rest)
 case "extract-text": await runExtractText(rest)
 case "strip-check": await runStripCheck(rest)
+case "classifier-features": runClassifierFeatures(rest)
+case "classifier-load": runClassifierLoad()
 default:
   FileHandle.standardError.write(Data("policywatch-bench: unknown benchmark \(name)\n".utf8))
   exit(64)

@@ -69,7 +69,9 @@ struct CheckCommand: AsyncParsableCommand {
     var configuration = try fetchOptions.configuration()
     configuration.apply(config?.fetch, options: fetchOptions)
     configuration.maxConcurrent = concurrency
-    let checker = Checker(recorder: Recorder(store: store), fetcher: Fetcher(configuration: configuration))
+    let checker = Checker(
+      recorder: Recorder(store: store, classifier: config?.classifier ?? DataUseClassifier()),
+      fetcher: Fetcher(configuration: configuration))
     ConfigOptions.beginRun("check", config: config, store: store, logger: logger)
     let results = await checker.check(documents)
     for result in results {

@@ -34,6 +34,9 @@ struct ClassifyCommand: ParsableCommand {
       """)
   var rules: String?
 
+  @Flag(help: "Use the rules alone, without the learned model.")
+  var noModel = false
+
   @Flag(help: "Print the built-in rules (JSON) and exit.")
   var printRules = false
 
@@ -65,7 +68,7 @@ struct ClassifyCommand: ParsableCommand {
         throw ValidationError("cannot read \(input): \(error.localizedDescription)")
       }
     }
-    let classifier = DataUseClassifier(rules: ruleSet)
+    let classifier = DataUseClassifier(rules: ruleSet, model: noModel ? nil : .builtIn)
     var output = ""
     for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
       .enumerated()

@@ -60,8 +60,14 @@ struct DiffCommand: ParsableCommand {
   @Flag(help: "Old and new side by side, as wide as the terminal.")
   var sideBySide = false
 
-  @Flag(help: "Only changed clauses with data-use language.")
+  @Flag(help: "Only changed clauses that bring new data-use language.")
   var dataUse = false
+
+  @Option(help: "A data-use rules file of your own, merged with the built-in rules.")
+  var rules: String?
+
+  @Flag(help: "Find data-use language with the rules alone, without the learned model.")
+  var noModel = false
 
   @OptionGroup var colorOptions: ColorOptions
 
@@ -73,9 +79,18 @@ struct DiffCommand: ParsableCommand {
 
   func run() throws {
     let resolver = try openDocument(document, store: storeOptions.store)
+    var ruleSet = DataUseRules.builtIn
+    if let rules {
+      do {
+        ruleSet = try DataUseRules(contentsOf: rules)
+      } catch {
+        throw ValidationError(error.description)
+      }
+    }
+    let classifier = DataUseClassifier(rules: ruleSet, model: noModel ? nil : .builtIn)
     let report: DiffReport
     do {
-      report = try resolver.diffReport(from: from, to: to)
+      report = try resolver.diffReport(from: from, to: to, classifier: classifier)
     } catch {
       printError("policywatch: \(error)")
       throw ExitCode(2)

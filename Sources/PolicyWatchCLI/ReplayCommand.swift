@@ -30,7 +30,7 @@ struct ReplayCommand: ParsableCommand {
     let (store, lock) = try ConfigOptions.store(storeOptions, config).openForWriting()
     var events: [StoreEvent] = []
     ConfigOptions.beginRun("replay", config: config, store: store, logger: logger)
-    let replayer = Replayer(recorder: Recorder(store: store))
+    let replayer = Replayer(recorder: Recorder(store: store, classifier: config?.classifier ?? DataUseClassifier()))
     var troubled = false
     var changed = false
     // Documents are replayed in parallel; each folder's events are printed when it is done, in the order given.

@@ -14,6 +14,25 @@ public struct PolicyWatchConfig: Sendable {
   public var store: String?
   public var fetch: FetchSettings
   public var alerts: AlertSettings
+  public var dataUse: DataUseSettings = DataUseSettings()
+
+  /// How data-use language is found: an analyst's rules file merged with the built-in rules, and whether the
+  /// learned model is used. `check`, `replay` (the findings stored in events, which alerts carry) and `diff` use it.
+  public struct DataUseSettings: Sendable {
+    /// A rules file (see `policywatch classify --print-rules`), absolute.
+    public var rules: String?
+    /// False to use the rules alone (default true).
+    public var model: Bool?
+    /// The rules, read and merged when the configuration was read.
+    public var loadedRules: DataUseRules?
+    public init() {}
+  }
+
+  /// The classifier the configuration asks for: its rules file merged with the built-in rules, with the learned
+  /// model unless `dataUse.model` is false.
+  public var classifier: DataUseClassifier {
+    DataUseClassifier(rules: dataUse.loadedRules ?? .builtIn, model: dataUse.model == false ? nil : .builtIn)
+  }
 
   /// Fetch settings; nil means "the command's default".
   public struct FetchSettings: Sendable, Equatable {
@@ -105,6 +124,18 @@ public struct PolicyWatchConfig: Sendable {
     if let alerts = root.child("alerts") {
       config.alerts = AlertSettings.parse(alerts, context: context)
       alerts.finish()
+    }
+    if let dataUse = root.child("dataUse") {
+      config.dataUse.model = dataUse.bool("model")
+      if let rules = dataUse.string("rules").map(context.resolve) {
+        config.dataUse.rules = rules
+        do {
+          config.dataUse.loadedRules = try DataUseRules(contentsOf: rules)
+        } catch {
+          dataUse.fail("rules", error.description)
+        }
+      }
+      dataUse.finish()
     }
     root.finish()
     if !sink.errors.isEmpty { throw ConfigErrors(sink.errors) }

@@ -20,12 +20,19 @@ public struct DataUseMatch: Sendable, Hashable, Codable {
   public var label: String { polarity == .negated ? "NOT_" + category : category }
 }
 
-/// Classifies text against a transparent rule set: every result names its rule and the words it matched.
+/// Classifies text: a transparent rule set finds data-use language and names the rule and words of every match; a
+/// learned model (`DataUseModel`), when present, then decides the labels it knows, keeping or dropping the rules'
+/// matches and adding what the rules missed, with the words that weighed most as evidence.
 public struct DataUseClassifier: Sendable {
   public let rules: DataUseRules
+  public let model: DataUseModel?
 
-  public init(rules: DataUseRules = .builtIn) {
+  /// - Parameters:
+  ///   - rules: the rule set (the built-in rules, or an analyst's file merged with them).
+  ///   - model: the learned model; nil for the rules alone.
+  public init(rules: DataUseRules = .builtIn, model: DataUseModel? = .builtIn) {
     self.rules = rules
+    self.model = model
   }
 
   /// The data-use language in `text`, one match per (category, polarity), in the order the matches first occur.
@@ -34,28 +41,146 @@ public struct DataUseClassifier: Sendable {
   /// weight, then the most matched words, then the shortest span, then the earliest rule in the file. Sentences
   /// ending in "?" are skipped (a question states no practice), and inside a sentence a category listed in the
   /// rules' "overrides" hides the general categories it names (see `DataUseRules.overrides`), a veto rule hides the
-  /// labels it names on its words, and the same words never give both X and NOT_X.
+  /// labels it names on its words, and the same words never give both X and NOT_X. Then the model, if any, decides
+  /// the labels it knows.
   public func classify(_ text: String) -> [DataUseMatch] {
     var trace: DataUseTrace?
-    return run(text, trace: &trace)
+    return decide(text, trace: &trace, addFromModel: true)
+  }
+
+  /// The data-use language `text` states with words that name it: the rules' matches the model (if any) confirms,
+  /// without the labels only the model finds. Change reports use this, so that every reported item quotes the words
+  /// of a rule and a small rewording never makes a model's probability cross its threshold into a "new" practice.
+  public func classifyWithEvidence(_ text: String) -> [DataUseMatch] {
+    var trace: DataUseTrace?
+    return decide(text, trace: &trace, addFromModel: false)
   }
 
   /// What the rules alone find (no learned model).
   func classifyByRules(_ text: String) -> [DataUseMatch] {
     var trace: DataUseTrace?
-    return run(text, trace: &trace)
+    return run(text, trace: &trace).matches
   }
 
-  /// Classifies `text` and records why: every sentence, every rule that matched, how its polarity was decided, and
-  /// what was kept or dropped (`policywatch classify --explain`).
+  /// Classifies `text` and records why: every sentence, every rule that matched, how its polarity was decided, what
+  /// was kept or dropped, and the model's verdicts (`policywatch classify --explain`).
   public func explain(_ text: String) -> DataUseExplanation {
     var trace: DataUseTrace? = DataUseTrace()
-    let matches = run(text, trace: &trace)
-    trace?.finish(reported: matches)
-    return DataUseExplanation(matches: matches, sentences: trace?.sentences ?? [])
+    let matches = decide(text, trace: &trace, addFromModel: true)
+    return DataUseExplanation(matches: matches, sentences: trace?.sentences ?? [], model: trace?.model ?? [])
   }
 
-  func run(_ text: String, trace: inout DataUseTrace?) -> [DataUseMatch] {
+  /// The rules, then the model.
+  private func decide(_ text: String, trace: inout DataUseTrace?, addFromModel: Bool) -> [DataUseMatch] {
+    let found = run(text, trace: &trace)
+    trace?.finish(reported: found.matches)
+    guard let model else { return found.matches }
+    let words = DataUseFeatures.words(found.tokens)
+    let concepts = DataUseFeatures.concepts(found.tokens, rules: rules)
+    let verdict = model.verdict(
+      words: words, concepts: concepts, ruleFeatures: DataUseFeatures.rules(found.matches), explain: true)
+    var matches: [DataUseMatch] = []
+    for match in found.matches {
+      guard let index = model.labelIndex[match.label] else {
+        matches.append(match)
+        continue
+      }
+      let label = model.labels[index]
+      let agrees = verdict.probabilities[index] >= label.keep
+      trace?.model(
+        label, verdict: verdict, index: index,
+        outcome: agrees ? "confirmed the rules' match" : "dropped the rules' match")
+      if agrees { matches.append(match) }
+    }
+    for (index, label) in model.labels.enumerated()
+    where addFromModel && verdict.probabilities[index] >= label.threshold
+      && !found.matches.contains(where: { $0.label == label.name || $0.category == label.category })
+    {
+      guard let evidence = evidence(for: index, verdict: verdict, tokens: found.tokens, display: found.display) else {
+        continue
+      }
+      trace?.model(label, verdict: verdict, index: index, outcome: "added (the rules had not found it)")
+      matches.append(
+        DataUseMatch(category: label.category, polarity: label.polarity, match: evidence.words, rule: "model"))
+    }
+    if trace != nil {
+      for (index, label) in model.labels.enumerated()
+      where verdict.probabilities[index] < label.threshold && !found.matches.contains(where: { $0.label == label.name })
+        && verdict.probabilities[index] >= label.threshold / 2
+      {
+        trace?.model(label, verdict: verdict, index: index, outcome: "below the threshold")
+      }
+    }
+    // In text order, as the rules report them.
+    let positions = Dictionary(
+      matches.map { ($0.label, found.display.range(of: $0.match)?.lowerBound ?? found.display.endIndex) },
+      uniquingKeysWith: { first, _ in first })
+    return matches.sorted { (positions[$0.label]!, $0.label) < (positions[$1.label]!, $1.label) }
+  }
+
+  /// Function words weigh in the model but name nothing: evidence is made of the other words.
+  private static let functionWords: Set<String> = [
+    "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as",
+    "into",
+    "we", "our", "us", "you", "your", "they", "their", "them", "it", "its", "this", "that", "these", "those", "which",
+    "who", "may", "might", "will", "would", "can", "could", "shall", "should", "must", "is", "are", "was", "were", "be",
+    "been", "being", "has", "have", "had", "do", "does", "did", "not", "no", "any", "all", "some", "such", "other",
+    "also", "if", "when", "where", "than", "then", "so", "about", "up", "out", "there", "here", "0", "e", "g", "i",
+  ]
+
+  /// Whether a feature can be evidence: a word or word pair that is not only function words.
+  private static func isEvidence(_ feature: String) -> Bool {
+    if feature.hasPrefix("w:") { return !functionWords.contains(String(feature.dropFirst(2))) }
+    guard feature.hasPrefix("b:") else { return false }
+    return !feature.dropFirst(2).split(separator: "_").allSatisfy { functionWords.contains(String($0)) }
+  }
+
+  /// The words that weighed most for a label the model adds: in the sentence whose words weigh most, the span of its
+  /// (up to three) strongest word features, or the strongest alone when they lie far apart.
+  private func evidence(
+    for label: Int, verdict: DataUseModel.Verdict, tokens: [DataUseToken], display: String
+  ) -> (words: String, range: ClosedRange<Int>)? {
+    let weights = Dictionary(
+      verdict.contributions[label].filter { $0.contribution > 0 && Self.isEvidence($0.feature) }
+        .map { ($0.feature, $0.contribution) }, uniquingKeysWith: { first, _ in first })
+    guard !weights.isEmpty else { return nil }
+    var best: (score: Double, spans: [(ClosedRange<Int>, Double)])?
+    for sentence in sentences(tokens) {
+      var spans: [(ClosedRange<Int>, Double)] = []
+      var seen = Set<String>()
+      var previous: (index: Int, word: String)?
+      for index in sentence {
+        let token = tokens[index]
+        guard token.isWord else {
+          if token.kind != .comma { previous = nil }
+          continue
+        }
+        let word = DataUseFeatures.normalized(token.key)
+        if let weight = weights["w:" + word], seen.insert("w:" + word).inserted {
+          spans.append((index...index, weight))
+        }
+        if let previous, let weight = weights["b:" + previous.word + "_" + word],
+          seen.insert("b:" + previous.word + "_" + word).inserted
+        {
+          spans.append((previous.index...index, weight))
+        }
+        previous = (index, word)
+      }
+      let score = spans.reduce(0) { $0 + $1.1 }
+      if score > (best?.score ?? 0) { best = (score, spans) }
+    }
+    guard let spans = best?.spans.sorted(by: { $0.1 > $1.1 }).prefix(3), let strongest = spans.first else { return nil }
+    var range = strongest.0
+    let lower = spans.map(\.0.lowerBound).min()!
+    let upper = spans.map(\.0.upperBound).max()!
+    if upper - lower <= 12 { range = lower...upper }
+    let words = String(display[tokens[range.lowerBound].range.lowerBound..<tokens[range.upperBound].range.upperBound])
+    return (words, range)
+  }
+
+  func run(_ text: String, trace: inout DataUseTrace?) -> (
+    matches: [DataUseMatch], tokens: [DataUseToken], display: String
+  ) {
     let display = TextNormalization.key(text)
     let tokens = DataUseTokenizer.tokenize(normalized: display)
     func words(_ span: ClosedRange<Int>) -> String {
@@ -183,7 +308,8 @@ public struct DataUseClassifier: Sendable {
       }
       for candidate in kept { Self.keepStronger(candidate, in: &best) }
     }
-    return best.values.sorted { ($0.position, $0.match.label) < ($1.position, $1.match.label) }.map(\.match)
+    let matches = best.values.sorted { ($0.position, $0.match.label) < ($1.position, $1.match.label) }.map(\.match)
+    return (matches, tokens, display)
   }
 
   /// Of X and NOT_X found on overlapping words, which one stands: a denial found by a negation cue beats an

@@ -33,6 +33,17 @@ public struct DataUseExplanation: Sendable {
     public var threshold: Double
     /// The features present in the text with the largest contributions, strongest first.
     public var features: [(feature: String, weight: Double)]
+
+    public init(
+      category: String, probability: Double, threshold: Double, features: [(feature: String, weight: Double)],
+      outcome: String
+    ) {
+      self.category = category
+      self.probability = probability
+      self.threshold = threshold
+      self.features = features
+      self.outcome = outcome
+    }
     /// What the model's verdict did: "added", "confirmed", "dropped the rules' match", "below the threshold".
     public var outcome: String
   }
@@ -88,6 +99,16 @@ struct DataUseTrace {
   }
 
   var sentences: [DataUseExplanation.Sentence] = []
+  var model: [DataUseExplanation.ModelEvidence] = []
+
+  mutating func model(_ label: DataUseModel.Label, verdict: DataUseModel.Verdict, index: Int, outcome: String) {
+    let strongest = verdict.contributions[index].sorted { abs($0.contribution) > abs($1.contribution) }.prefix(6)
+    model.append(
+      .init(
+        category: label.name, probability: verdict.probabilities[index],
+        threshold: outcome.contains("rules' match") ? label.keep : label.threshold,
+        features: strongest.map { ($0.feature, $0.contribution) }, outcome: outcome))
+  }
 
   mutating func record(
     rule: DataUseRule, words: String, polarity: DataUsePolarity, reason: String, outcome: Outcome

@@ -59,7 +59,7 @@ public enum DataUseReport {
 
     mutating func classify(_ text: String) -> [DataUseMatch] {
       if let known = memo[text] { return known }
-      let matches = classifier.classify(text)
+      let matches = classifier.classifyWithEvidence(text)
       memo[text] = matches
       return matches
     }

@@ -187,7 +187,7 @@ extension DiffReport {
       let markedClauses = newClauses.isEmpty ? oldClauses : newClauses
       let removed = change.kind == .removed
       for clause in markedClauses {
-        for match in classifier.classify(clause.text) {
+        for match in classifier.classifyWithEvidence(clause.text) {
           let isNew = findings.contains {
             $0.category == match.category && $0.polarity == match.polarity && $0.text == clause.text
               && ($0.change == .removed) == removed

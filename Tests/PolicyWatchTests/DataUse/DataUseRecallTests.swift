@@ -5,7 +5,8 @@ import Testing
 /// Each test pairs a sentence written for it that states the practice with a near miss that must stay unlabelled
 /// for that category.
 @Suite struct DataUseRecallTests {
-  let classifier = DataUseClassifier()
+  /// The rules alone: these tests pin what the rule set finds (the learned model has tests of its own).
+  let classifier = DataUseClassifier(model: nil)
 
   func labels(_ text: String) -> Set<String> { Set(classifier.labels(text)) }
 

@@ -24,7 +24,7 @@ import Testing
   }
 
   @Test func aUserRulesFileAddsToTheBuiltInRules() throws {
-    let classifier = DataUseClassifier(rules: try readRulesFile(userRules))
+    let classifier = DataUseClassifier(rules: try readRulesFile(userRules), model: nil)
     let text = "We share photos of your dogs, and we sell your personal data."
     // The analyst's category and the built-in sale are both found.
     #expect(classifier.labels(text) == ["PET_DATA", "SALE_OF_DATA"])
@@ -34,7 +34,7 @@ import Testing
 
   @Test func replaceBuiltInTrueReplacesThem() throws {
     let replacing = userRules.replacingOccurrences(of: "\"lexicon\"", with: "\"replaceBuiltIn\": true, \"lexicon\"")
-    let classifier = DataUseClassifier(rules: try readRulesFile(replacing))
+    let classifier = DataUseClassifier(rules: try readRulesFile(replacing), model: nil)
     #expect(classifier.labels("We share photos of your dogs, and we sell your personal data.") == ["PET_DATA"])
   }
 
@@ -49,7 +49,7 @@ import Testing
       }
       """)
     #expect(rules.ruleIDs.filter { $0.hasPrefix("sale.") } == ["sale.sell-data", "sale.sell-or-otherwise-share"])
-    let classifier = DataUseClassifier(rules: rules)
+    let classifier = DataUseClassifier(rules: rules, model: nil)
     #expect(classifier.labels("We may barter your data with brokers.") == ["SALE_OF_DATA"])
     // The replaced rule's own words no longer match.
     #expect(!classifier.labels("We may sell your email address.").contains("SALE_OF_DATA"))
@@ -170,7 +170,7 @@ import Testing
   }
 
   @Test func endToEndThroughTheFormatter() {
-    let classifier = DataUseClassifier()
+    let classifier = DataUseClassifier(model: nil)
     let input = "a\tWe do not sell your personal data.\nb\tThe weather is nice today."
     let lines = input.split(separator: "\n").enumerated().compactMap { number, line in
       DataUseClassifyFormat.parseInputLine(line, fallbackID: String(number + 1)).map {

@@ -19,14 +19,14 @@ struct DataUseReportTests {
     func top(_ section: [String]) -> String { section.first ?? "" }
     var baseline = Set<Seen>()
     for clause in old {
-      for match in classifier.classify(clause.text) {
+      for match in classifier.classifyWithEvidence(clause.text) {
         baseline.insert(
           Seen(
             section: top(clause.section), category: match.category, polarity: match.polarity,
             match: match.match.lowercased()))
       }
     }
-    let newLabels = Set(new.flatMap { classifier.classify($0.text) }.map(\.label))
+    let newLabels = Set(new.flatMap { classifier.classifyWithEvidence($0.text) }.map(\.label))
     let removed = diff.changes.filter { $0.kind == .removed }.flatMap(\.oldIndices)
     var findings: [DataUseFinding] = []
     for change in diff.changes {
@@ -37,11 +37,11 @@ struct DataUseReportTests {
           added
           ? removed.filter { top(old[$0].section) == top(new[change.newIndices[0]].section) } : change.oldIndices
         let alignedText = aligned.map { old[$0].text }.joined(separator: "\n")
-        let before = aligned.flatMap { classifier.classify(old[$0].text) }
+        let before = aligned.flatMap { classifier.classifyWithEvidence(old[$0].text) }
         var after: [DataUseMatch] = []
         for index in change.newIndices {
           let clause = new[index]
-          for match in classifier.classify(clause.text) {
+          for match in classifier.classifyWithEvidence(clause.text) {
             after.append(match)
             let seen = Seen(
               section: top(clause.section), category: match.category, polarity: match.polarity,
@@ -65,7 +65,7 @@ struct DataUseReportTests {
         }
         if !added {
           for index in aligned {
-            for match in classifier.classify(old[index].text) where match.polarity == .negated {
+            for match in classifier.classifyWithEvidence(old[index].text) where match.polarity == .negated {
               if after.contains(where: { $0.label == match.label }) || newLabels.contains(match.label)
                 || findings.contains(where: { $0.change == .removed && $0.label == match.label })
               {
@@ -81,7 +81,7 @@ struct DataUseReportTests {
       case .removed:
         for index in change.oldIndices {
           let clause = old[index]
-          for match in classifier.classify(clause.text) where match.polarity == .negated {
+          for match in classifier.classifyWithEvidence(clause.text) where match.polarity == .negated {
             if newLabels.contains(match.label)
               || findings.contains(where: { $0.change == .removed && $0.label == match.label })
             {

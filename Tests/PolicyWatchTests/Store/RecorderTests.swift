@@ -240,12 +240,13 @@ struct RecorderTests {
         == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 
-  @Test func linkedInHistory() throws {
+  @Test(
+    "LinkedIn's history: AI training first seen 2024-09-19, declared September 18, and reported first",
+    .enabled(
+      if: FileManager.default.fileExists(atPath: TestPaths.corpus.path + "/linkedin-privacy"), "needs ../shared/corpus")
+  )
+  func linkedInHistory() throws {
     let corpus = TestPaths.corpus.appendingPathComponent("linkedin-privacy").path
-    guard FileManager.default.fileExists(atPath: corpus) else {
-      print("skipped: ../shared/corpus/linkedin-privacy is absent")
-      return
-    }
     let store = TemporaryDirectory("store")
     let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(
       directory: corpus)
@@ -257,5 +258,9 @@ struct RecorderTests {
     #expect(event.previousDeclaredDate == "2024-07-31")
     #expect(
       event.dataUse?.contains { $0.text.contains("develop and train artificial intelligence (AI) models") } == true)
+    // The news comes first, and no finding contradicts another.
+    #expect(event.dataUse?.first?.category == "AI_TRAINING")
+    let labels = Set((event.dataUse ?? []).filter { $0.change != .removed }.map(\.label))
+    #expect(!labels.contains { labels.contains("NOT_" + $0) }, "\(labels)")
   }
 }
