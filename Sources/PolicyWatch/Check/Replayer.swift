@@ -159,7 +159,7 @@ public struct Replayer: Sendable {
           var raw: [String: RawPage] = [:]
           for page in pages { raw[page.id] = RawPage(id: page.id, bytes: page.bytes ?? []) }
           extraction = Result { () throws(DocumentExtractionError) in
-            try DocumentExtractor.extract(attempt.rules, pages: raw)
+            try DocumentExtractor.extract(attempt.rules, pages: raw, identifyLanguage: false)
           }
         }
         prepared.set(

@@ -229,12 +229,12 @@ public struct Recorder: Sendable {
     }
 
     // 4. Extract this attempt.
-    let extracted: ExtractedDocument
+    var extracted: ExtractedDocument
     do {
       if let made = observation.extraction, observation.pages.allSatisfy({ $0.bytes != nil }) {
         extracted = try made.get()
       } else {
-        extracted = try DocumentExtractor.extract(declaration, pages: raw)
+        extracted = try DocumentExtractor.extract(declaration, pages: raw, identifyLanguage: false)
       }
     } catch {
       var reason = error.description
@@ -250,6 +250,8 @@ public struct Recorder: Sendable {
       return try inaccessible(.inaccessible, problem, snapshot: snapshot, pages: combinedPages)
     }
     let id = VersionIdentity.id(of: extracted.clauses)
+    // The language is told from the text only when the text changed (the same text has the same language).
+    if id != summary?.id, !extracted.languageConfident { extracted.identifyLanguage() }
     if let previous = summary {
       let before = previous.clauseCount
       let after = extracted.clauses.count
@@ -264,9 +266,9 @@ public struct Recorder: Sendable {
           .inaccessible, "the page lost most of its text (\(after) of \(before) clauses left)", snapshot: snapshot,
           pages: combinedPages, candidate: id)
       }
-      if let was = previous.language?.split(separator: "-").first,
-        let now = extracted.language?.split(separator: "-").first,
-        was != now
+      // Only a language the text itself shows counts: a `lang` attribute alone says little.
+      if id != previous.id, extracted.languageConfident, let was = previous.language.map(LanguageIdentifier.primary),
+        let now = extracted.language.map(LanguageIdentifier.primary), was != now
       {
         return try inaccessible(
           .inaccessible, "served in another language (\(now) instead of \(was))", snapshot: snapshot,
