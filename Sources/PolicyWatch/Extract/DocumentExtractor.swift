@@ -51,7 +51,7 @@ public struct DocumentExtractionError: Error, Sendable, CustomStringConvertible 
 public enum DocumentExtractor {
   /// Bumped whenever extraction gives different clauses for the same bytes; a change triggers a technical
   /// re-extraction of every document's latest snapshot (recorded as `technical`, never as a policy change).
-  public static let version = 1
+  public static let version = 2
 
   /// `identifyLanguage: false` leaves `language` at the pages' `lang` hint (cheaper: the recorder identifies the
   /// language only of a text that changed, with `ExtractedDocument.identifyLanguage`).
