@@ -36,6 +36,9 @@ struct DeclaredDatesTests {
       kind: .effective, date: "2019-12-02"),
     Case(text: "Privacy Policy (effective 1 Aug 2022)", language: "en", kind: .effective, date: "2022-08-01"),
     Case(text: "Last updated – 06.05.2021", language: "en-GB", kind: .updated, date: "2021-05-06"),
+    // Markup glues neighbouring link texts to the date line.
+    Case(text: "Effective 12 January 2026Previous Version", language: "en", kind: .effective, date: "2026-01-12"),
+    Case(text: "Previous VersionEffective 12 January 2026", language: "en", kind: .effective, date: "2026-01-12"),
   ]
 
   static let french: [Case] = [

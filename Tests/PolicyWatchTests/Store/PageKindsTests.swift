@@ -59,4 +59,66 @@ struct PageKindsTests {
     #expect(summary.events.map(\.kind) == [.first, .change])
     #expect(summary.events[1].clauses == ClauseCounts(added: 1, removed: 0, modified: 0))
   }
+
+  // MARK: 3. A date line glued to a link
+
+  static func datedPage(_ dateLine: String, clauses: [String] = baseClauses) -> String {
+    """
+    <html lang="en"><body><main><h1>Terms of Use</h1>\(dateLine)
+    \(clauses.map { "<p>\($0)</p>" }.joined(separator: "\n"))</main></body></html>
+    """
+  }
+
+  @Test func howInterfaceTextIsGluedToTheDateLineIsNotAChange() throws {
+    let (summary, _) = try Self.replay([
+      ("2026-01-13T00-00-00Z", Self.datedPage(#"<p>Effective 12 January 2026<a href="/old">Previous Version</a></p>"#)),
+      (
+        "2026-01-14T00-00-00Z",
+        Self.datedPage(#"<p>Effective 12 January 2026 | <a href="/old?v=2">Previous version</a></p>"#)
+      ),
+      (
+        "2026-01-15T00-00-00Z",
+        Self.datedPage(#"<p>Effective: January 12, 2026</p><p><a href="/old">Previous version</a></p>"#)
+      ),
+      ("2026-01-16T00-00-00Z", Self.datedPage(#"<div>Effective 12 January 2026<button>Print</button></div>"#)),
+    ])
+    #expect(summary.events.map(\.kind) == [.first])
+  }
+
+  @Test func aScreenReaderNoteGluedToALinkIsNotAChange() throws {
+    func page(note: String) -> String {
+      Self.datedPage(
+        "<p>Effective 12 January 2026</p>",
+        clauses: baseClauses.map { $0 + #" <a href="/more">More information\#(note)</a>"# })
+    }
+    let (summary, _) = try Self.replay([
+      ("2026-01-13T00-00-00Z", page(note: "")),
+      ("2026-01-14T00-00-00Z", page(note: #"<span class="sr-only">Opens in new tab</span>"#)),
+      ("2026-01-15T00-00-00Z", page(note: " (opens in a new window)")),
+    ])
+    #expect(summary.events.map(\.kind) == [.first])
+  }
+
+  @Test func aNewDateOnTheDateLineIsAChangeWithItsDate() throws {
+    var changed = baseClauses
+    changed[1] = "Clause 2: we keep account data for two years after you close your account."
+    let (summary, _) = try Self.replay([
+      ("2026-01-13T00-00-00Z", Self.datedPage(#"<p>Effective 12 January 2026<a href="/old">Previous Version</a></p>"#)),
+      (
+        "2026-03-02T00-00-00Z",
+        Self.datedPage(#"<p>Effective 1 March 2026 · <a href="/old">Previous Version</a></p>"#, clauses: changed)
+      ),
+    ])
+    #expect(summary.events.map(\.kind) == [.first, .change])
+    #expect(summary.events[1].declaredDate == "2026-03-01")
+    #expect(summary.events[1].flags.isEmpty)
+  }
+
+  @Test func aDateLineThatSaysMoreKeepsItsWords() {
+    let said = Clause(
+      kind: .paragraph, text: "These terms take effect on 12 January 2026 for every account holder in Europe.")
+    let other = Clause(
+      kind: .paragraph, text: "These terms take effect on 12 January 2026 for business customers only.")
+    #expect(VersionIdentity.id(of: [said]) != VersionIdentity.id(of: [other]))
+  }
 }

@@ -55,6 +55,8 @@ struct ScannedDate: Sendable {
   var phrase: String
   /// UTF-8 offset of the date itself (not of the keyword), to find the clause it came from.
   var dateUTF8Start: Int
+  /// UTF-8 offsets of the whole phrase, keyword to date.
+  var phraseUTF8Range: Range<Int> = 0..<0
 
   var isoDate: String {
     func pad(_ value: Int, _ width: Int) -> String {
@@ -189,7 +191,8 @@ struct DateScanner {
         let last = self.token(at: parsed.end - 1) ?? token
         let date = ScannedDate(
           kind: keyword.kind, year: parsed.year, month: parsed.month, day: parsed.day, ambiguous: parsed.ambiguous,
-          phrase: phrase(from: keywordToken.start, to: last.end), dateUTF8Start: token.start)
+          phrase: phrase(from: keywordToken.start, to: last.end), dateUTF8Start: token.start,
+          phraseUTF8Range: keywordToken.start..<max(keywordToken.start, last.end))
         return (date, parsed.end)
       }
       // After a line break only punctuation (Markdown emphasis, a bullet) may come before the date.
