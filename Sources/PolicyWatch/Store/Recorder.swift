@@ -67,6 +67,9 @@ public struct Recorder: Sendable {
   public var classifier: DataUseClassifier
   /// A page that keeps less than this share of the previous version's clauses is treated as broken.
   public var minimumKeptShare = 0.5
+  /// How long a shorter text that the document came back from before must stay before it is taken for the
+  /// document (see `PageHealth`: flapping).
+  public var flappingConfirmation: TimeInterval = 7 * 24 * 3600
   /// Whether the latest raw snapshot of every page is stored even when it made no version (`check` needs it to
   /// answer a 304 Not Modified; `replay` does not).
   public var keepsLatestSnapshots = true
@@ -252,22 +255,43 @@ public struct Recorder: Sendable {
     let id = VersionIdentity.id(of: extracted.clauses)
     // The language is told from the text only when the text changed (the same text has the same language).
     if id != summary?.id, !extracted.languageConfident { extracted.identifyLanguage() }
-    if let previous = summary {
+    /// When this text is a large cut that an earlier fetch already showed (held as inaccessible until now): that
+    /// fetch, where the change is dated.
+    var heldSince: TimelineEntry? = nil
+    if let previous = summary, id != previous.id {
       let before = previous.clauseCount
       let after = extracted.clauses.count
-      // Whether the last attempt already showed this shrunk text (read only when the text shrank).
-      func confirmed() -> Bool {
-        store.lastTimelineEntry(ref).map { $0.outcome == .inaccessible && $0.version == id } ?? false
-      }
       let rulesChanged = !technicalEvents.isEmpty || previous.rules != fingerprint
-      if before >= 8, Double(after) < Double(before) * minimumKeptShare, !rulesChanged, !confirmed() {
-        // Remember the shrunk text: if the next fetch shows it again, it is the document now, not a broken page.
-        return try inaccessible(
-          .inaccessible, "the page lost most of its text (\(after) of \(before) clauses left)", snapshot: snapshot,
-          pages: combinedPages, candidate: id)
+      if before >= 8, Double(after) < Double(before) * PageHealth.shrunkShare, !rulesChanged {
+        if let document = loadCurrent(),
+          let reason = PageHealth.placeholder(
+            page: extracted, raw: raw, document: document,
+            documentBytes: { page in
+              (document.pages?[page] ?? (document.pages == nil ? document.snapshot : nil))
+                .flatMap { store.object($0, of: ref) }
+            })
+        {
+          return try inaccessible(.inaccessible, reason, snapshot: snapshot, pages: combinedPages, candidate: id)
+        }
+        // A large cut is held until the next fetch shows it again: then it is the document now, dated at its
+        // first fetch. A shorter text the document came back from before (a page that flaps) is held until it has
+        // stayed for `flappingConfirmation` (a broken page rarely lasts that long; a real cut is not lost).
+        let flapping = cameBack(from: id, ref: ref)
+        if flapping || Double(after) < Double(before) * minimumKeptShare {
+          let run = heldRun(id, ref: ref, since: state.inaccessibleSince)
+          if let run, !flapping || time.timeIntervalSince(run.time) >= flappingConfirmation {
+            heldSince = run
+          } else {
+            let reason =
+              flapping
+              ? "\(Self.flappingReason) (\(after) of \(before) clauses) that the document came back from before"
+              : "\(Self.heldReason) (\(after) of \(before) clauses left)"
+            return try inaccessible(.inaccessible, reason, snapshot: snapshot, pages: combinedPages, candidate: id)
+          }
+        }
       }
       // Only a language the text itself shows counts: a `lang` attribute alone says little.
-      if id != previous.id, extracted.languageConfident, let was = previous.language.map(LanguageIdentifier.primary),
+      if extracted.languageConfident, let was = previous.language.map(LanguageIdentifier.primary),
         let now = extracted.language.map(LanguageIdentifier.primary), was != now
       {
         return try inaccessible(
@@ -278,7 +302,8 @@ public struct Recorder: Sendable {
 
     // 5. Compare with the last good version.
     var events: [StoreEvent] = []
-    if state.inaccessibleSince != nil {
+    // A held cut now confirmed is no recovery: the text was readable all along.
+    if state.inaccessibleSince != nil, heldSince == nil || heldSince?.time != state.inaccessibleSince {
       events.append(
         event(
           .recovered, ref: ref, time: time, state: state,
@@ -292,7 +317,7 @@ public struct Recorder: Sendable {
     }
     if state.recent.contains(id), let earlier = store.version(id, of: ref) {
       var flap = event(
-        .flap, ref: ref, time: time, state: state,
+        .flap, ref: ref, time: heldSince?.time ?? time, state: state,
         reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)
       flap.previousVersion = state.current
       events.append(flap)
@@ -300,13 +325,25 @@ public struct Recorder: Sendable {
       try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: earlier)
       return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
     }
+    // A confirmed cut is dated, and its evidence taken, at the first fetch that showed it (kept: it started the
+    // inaccessible streak), unless that snapshot is gone.
+    var firstSeen = time
+    var evidence = (snapshot: snapshot, pages: combinedPages)
+    if let held = heldSince {
+      firstSeen = held.time
+      if let heldSnapshot = held.snapshot, held.kept == true,
+        store.hasObject(held.pages?.values.first ?? heldSnapshot, of: ref)
+      {
+        evidence = (heldSnapshot, held.pages)
+      }
+    }
     let record = VersionRecord(
-      id: id, service: ref.service, document: ref.document, firstSeen: time, snapshot: snapshot ?? "",
+      id: id, service: ref.service, document: ref.document, firstSeen: firstSeen, snapshot: evidence.snapshot ?? "",
       clauses: extracted.clauses, declaredDates: extracted.declaredDates, language: extracted.language,
-      title: extracted.title, extractor: DocumentExtractor.version, rules: fingerprint, pages: combinedPages)
+      title: extracted.title, extractor: DocumentExtractor.version, rules: fingerprint, pages: evidence.pages)
     try store.writeVersion(record, for: ref)
     var change = event(
-      summary == nil ? .first : .change, ref: ref, time: time, state: state, reason: nil, version: record)
+      summary == nil ? .first : .change, ref: ref, time: firstSeen, state: state, reason: nil, version: record)
     if summary != nil, let previous = loadCurrent() {
       change.previousVersion = previous.id
       change.previousDeclaredDate = previous.declaredDate
@@ -328,6 +365,46 @@ public struct Recorder: Sendable {
     let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
     try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: record)
     return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
+  }
+
+  /// The starts of the reasons of held shorter texts (the recorder recognises its own held entries by them).
+  static let heldReason = "the page lost most of its text"
+  static let flappingReason = "the page shows a shorter text"
+
+  static func isHeld(_ entry: TimelineEntry, _ id: String) -> Bool {
+    entry.outcome == .inaccessible && entry.version == id
+      && (entry.reason?.hasPrefix(heldReason) == true || entry.reason?.hasPrefix(flappingReason) == true)
+  }
+
+  /// When the last attempt held this same shorter text: the first fetch of that run of held attempts (the first to
+  /// show it), else nil.
+  private func heldRun(_ id: String, ref: SnapshotStore.DocumentRef, since: Date?) -> TimelineEntry? {
+    guard let last = store.lastTimelineEntry(ref), Self.isHeld(last, id) else { return nil }
+    guard let since else { return last }
+    var first = last
+    for entry in store.timeline(ref).reversed() where entry.time >= since && entry.time < last.time {
+      if entry.outcome == .failed { continue }  // a fetch that showed nothing interrupts nothing
+      guard Self.isHeld(entry, id) else { break }
+      first = entry
+    }
+    return first
+  }
+
+  /// Whether the document showed text `id` before (as a version or a held or broken page) and then came back to
+  /// a text it had shown before that: a page that flaps between the document and a shorter text.
+  private func cameBack(from id: String, ref: SnapshotStore.DocumentRef) -> Bool {
+    var before: Set<String> = []
+    var shown = false
+    for entry in store.timeline(ref) {
+      guard let version = entry.version else { continue }
+      if version == id {
+        shown = true
+      } else if entry.outcome == .recorded || entry.outcome == .unchanged {
+        if shown, before.contains(version) { return true }
+        if !shown { before.insert(version) }
+      }
+    }
+    return false
   }
 
   private func counts(_ diff: ClauseDiff) -> ClauseCounts {

@@ -190,28 +190,3 @@ public enum VersionIdentity {
     return words.filter { !$0.isEmpty }.joined(separator: " ")
   }
 }
-
-/// Recognises pages that are not the document: error pages and bot walls served with status 200.
-public enum PageHealth {
-  static let phrases = [
-    "access denied", "just a moment", "enable javascript", "javascript is disabled", "javascript is required",
-    "please turn javascript on", "this page isn't available", "this page is not available", "page not found",
-    "404 not found", "403 forbidden", "captcha", "are you a robot", "verify you are human", "verify you are a human",
-    "checking your browser", "attention required", "you have been blocked", "request blocked", "too many requests",
-    "unusual traffic", "service unavailable", "something went wrong", "an error occurred", "error 404", "error 403",
-    "temporarily unavailable", "sign in to continue", "log in to continue",
-  ]
-
-  /// Why the page looks like an error or bot page, or nil. Only short pages qualify: a real policy that mentions
-  /// CAPTCHAs in passing is long.
-  public static func problem(clauses: [Clause], title: String?) -> String? {
-    let text = clauses.prefix(60).map(\.key).joined(separator: " ").lowercased()
-    guard text.count < 4000 else { return nil }
-    let haystack = (title?.lowercased() ?? "") + " " + text
-    for phrase in phrases where haystack.contains(phrase) {
-      return "looks like an error or bot page (\"\(phrase)\")"
-    }
-    if clauses.isEmpty { return "the page has no text (it may need JavaScript, which PolicyWatch does not run)" }
-    return nil
-  }
-}

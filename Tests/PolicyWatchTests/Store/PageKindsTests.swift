@@ -7,17 +7,29 @@ import Testing
 /// written for it.
 @Suite("Change detection on kinds of page")
 struct PageKindsTests {
+  /// A store in a temporary directory, removed when the value goes away.
+  final class TemporaryStore {
+    let directory: TemporaryDirectory
+    let store: SnapshotStore
+    init() throws {
+      directory = TemporaryDirectory("store")
+      store = try SnapshotStore(path: directory.path, create: true)
+    }
+    func timeline() -> [TimelineEntry] {
+      store.timeline(SnapshotStore.DocumentRef(service: "Example Co", document: "Privacy Policy"))
+    }
+  }
+
   static func replay(_ pages: [(String, String)], declaration: String? = nil) throws -> (
-    Replayer.Summary, SnapshotStore
+    Replayer.Summary, TemporaryStore
   ) {
     let folder = TemporaryDirectory("hist")
     var builder = HistoryBuilder(folder.path)
     builder.declarationJSON = declaration
     try builder.write(pages)
-    let store = TemporaryDirectory("store")
-    let snapshots = try SnapshotStore(path: store.path, create: true)
-    let summary = try Replayer(recorder: Recorder(store: snapshots)).replay(directory: folder.path)
-    return (summary, withExtendedLifetime(store) { snapshots })
+    let store = try TemporaryStore()
+    let summary = try Replayer(recorder: Recorder(store: store.store)).replay(directory: folder.path)
+    return (summary, store)
   }
 
   static let definitions = [
@@ -120,5 +132,119 @@ struct PageKindsTests {
     let other = Clause(
       kind: .paragraph, text: "These terms take effect on 12 January 2026 for business customers only.")
     #expect(VersionIdentity.id(of: [said]) != VersionIdentity.id(of: [other]))
+  }
+
+  // MARK: 1. Error and placeholder pages that keep part of the document
+
+  static let longClauses = (1...20).map {
+    "Section \($0): we keep the records of your orders for seven years, as tax law requires, then delete them."
+  }
+
+  static func policy(
+    _ clauses: [String], title: String = "Privacy Policy | Example", heading: String = "Privacy Policy",
+    date: String? = "<p>Last updated: January 5, 2024</p>", end: String = "</main></body></html>"
+  ) -> String {
+    """
+    <html lang="en"><head><title>\(title)</title></head><body><main><h1>\(heading)</h1>\(date ?? "")
+    \(clauses.map { "<p>\($0)</p>" }.joined(separator: "\n"))\(end)
+    """
+  }
+
+  @Test func errorWordingInTheTitleOfALongPageIsInaccessible() throws {
+    let (summary, _) = try Self.replay([
+      ("2024-02-01T00-00-00Z", Self.policy(Self.longClauses)),
+      // The site's error page keeps its menus and part of the text, and says so in its title.
+      (
+        "2024-02-02T00-00-00Z",
+        Self.policy(Array(Self.longClauses.prefix(18)), title: "This page isn't available right now | Example")
+      ),
+      ("2024-02-03T00-00-00Z", Self.policy(Self.longClauses)),
+    ])
+    #expect(summary.events.map(\.kind) == [.first, .inaccessible, .recovered])
+    #expect(summary.events[1].reason?.contains("this page isn't available") == true)
+  }
+
+  @Test func aPlaceholderThatKeepsPartOfTheTextIsInaccessibleEvenWhenRepeated() throws {
+    // The site's chrome with a fraction of the text: no date, another heading. Shown twice in a row (which would
+    // confirm a real cut), it stays inaccessible; the real text's return is no change.
+    let placeholder = Self.policy(
+      Array(Self.longClauses.prefix(9)), title: "Example", heading: "Help Center", date: nil)
+    let (summary, store) = try Self.replay([
+      ("2024-02-01T00-00-00Z", Self.policy(Self.longClauses)),
+      ("2024-02-02T00-00-00Z", placeholder),
+      ("2024-02-03T00-00-00Z", placeholder),
+      ("2024-02-04T00-00-00Z", Self.policy(Self.longClauses)),
+    ])
+    #expect(summary.events.map(\.kind) == [.first, .inaccessible, .recovered])
+    let reason = try #require(summary.events[1].reason)
+    #expect(reason.contains("placeholder"))
+    #expect(reason.contains("states no date"))
+    #expect(reason.contains("title is not the document's"))
+    #expect(store.timeline().map(\.outcome) == [.recorded, .inaccessible, .inaccessible, .unchanged])
+  }
+
+  @Test func aTruncatedBodyIsInaccessible() throws {
+    let (summary, _) = try Self.replay([
+      ("2024-02-01T00-00-00Z", Self.policy(Self.longClauses)),
+      // The same response cut off twice at the same byte: the HTML stops in the middle of the text.
+      ("2024-02-02T00-00-00Z", Self.policy(Array(Self.longClauses.prefix(7)), end: "<p>Section 8: we ke")),
+      ("2024-02-03T00-00-00Z", Self.policy(Array(Self.longClauses.prefix(7)), end: "<p>Section 8: we ke")),
+      ("2024-02-04T00-00-00Z", Self.policy(Self.longClauses)),
+    ])
+    #expect(summary.events.map(\.kind) == [.first, .inaccessible, .recovered])
+    #expect(summary.events[1].reason?.contains("its HTML stops before its end") == true)
+  }
+
+  @Test func aShorterTextThatFlapsIsInaccessibleOnceItFlapped() throws {
+    // A third of the text missing, date and title kept: a change at first sight. Once the document came back
+    // from it, the same shorter text again is a broken page, not another change.
+    let shorter = Self.policy(Array(Self.longClauses.prefix(13)))
+    let (summary, _) = try Self.replay([
+      ("2024-02-01T00-00-00Z", Self.policy(Self.longClauses)),
+      ("2024-02-02T00-00-00Z", shorter),
+      ("2024-02-03T00-00-00Z", Self.policy(Self.longClauses)),
+      ("2024-02-04T00-00-00Z", shorter),
+      ("2024-02-05T00-00-00Z", shorter),
+      ("2024-02-06T00-00-00Z", Self.policy(Self.longClauses)),
+    ])
+    #expect(summary.events.map(\.kind) == [.first, .change, .flap, .inaccessible, .recovered])
+    #expect(summary.events[3].reason?.contains("came back from before") == true)
+  }
+
+  @Test func aShorterTextThatFlappedIsTakenOnceItStays() throws {
+    let shorter = Self.policy(Array(Self.longClauses.prefix(13)))
+    var pages = [
+      ("2024-02-01T00-00-00Z", Self.policy(Self.longClauses)),
+      ("2024-02-02T00-00-00Z", shorter),
+      ("2024-02-03T00-00-00Z", Self.policy(Self.longClauses)),
+    ]
+    for day in 4...12 { pages.append((String(format: "2024-02-%02dT00-00-00Z", day), shorter)) }
+    let (summary, _) = try Self.replay(pages)
+    #expect(summary.events.map(\.kind) == [.first, .change, .flap, .inaccessible, .flap])
+    // Back to the shorter text for good: a return to a recent version, dated at the first fetch that showed it.
+    #expect(StoreJSON.format(summary.events[4].firstSeen) == "2024-02-04T00:00:00Z")
+  }
+
+  // MARK: 5. A large cut, accepted late
+
+  @Test func aConfirmedLargeCutIsDatedAtTheFirstSnapshotThatShowedIt() throws {
+    let cut = Self.policy(Array(Self.longClauses.prefix(8)), date: "<p>Last updated: February 1, 2024</p>")
+    let (summary, store) = try Self.replay([
+      ("2024-02-01T00-00-00Z", Self.policy(Self.longClauses)),
+      ("2024-02-02T06-00-00Z", cut),
+      ("2024-02-02T12-00-00Z", cut),
+    ])
+    #expect(summary.events.map(\.kind) == [.first, .inaccessible, .change])
+    let change = summary.events[2]
+    #expect(StoreJSON.format(change.firstSeen) == "2024-02-02T06:00:00Z")
+    #expect(change.id.hasSuffix("/change/2024-02-02T06:00:00Z"))
+    #expect(StoreJSON.format(try #require(change.lastSeenBefore)) == "2024-02-01T00:00:00Z")
+    #expect(change.clauses == ClauseCounts(added: 0, removed: 12, modified: 1))
+    let ref = SnapshotStore.DocumentRef(service: "Example Co", document: "Privacy Policy")
+    let versionID = try #require(change.version)
+    let version = try #require(store.store.version(versionID, of: ref))
+    #expect(StoreJSON.format(version.firstSeen) == "2024-02-02T06:00:00Z")
+    #expect(store.store.hasObject(version.snapshot, of: ref))
+    #expect(Fsck.check(store.store, repair: false).isClean)
   }
 }
