@@ -133,10 +133,10 @@ public enum TextNormalization {
 /// A marker is one of, followed by a space (or, after a number and "." or ")", by a capital letter):
 /// - a bullet: `*` or `-`;
 /// - a label in parentheses or followed by ")": `(a)`, `(12)`, `(iv)`, `b)`, `3)`;
-/// - dotted labels: `1.`, `12.3.`, `A.1.`, `iv.`, `B.` — the first part one to three digits, one letter or a roman
-///   numeral, the others digits; without the final dot only when there are several parts or the part is a number
-///   of at most two digits, and a capital letter follows ("1.2 Scope", "3 Definitions", but not "3.5 million" or
-///   "30 days").
+/// - dotted labels: `1.`, `12.3.`, `A.1.`, `B.3.a.`, `iv.`, `B.` — each part one to three digits, one letter or a
+///   roman numeral, with a number among several parts; without the final dot only when there are several parts or
+///   the part is a number of at most two digits, and a capital letter follows ("1.2 Scope", "3 Definitions", but
+///   not "3.5 million" or "30 days").
 /// Up to three markers in a row are dropped ("1. (a) …"); a clause that is only markers has an empty key.
 /// "U.S. law", "i.e. the", "e.g." and "2024. The" are not markers.
 enum ListMarkers {
@@ -201,14 +201,18 @@ enum ListMarkers {
     }
     var end = firstEnd
     var parts = 1
+    var numbers = firstIsNumber ? 1 : 0
     var trailingDot = false
     while byte(end) == 0x2E {
       trailingDot = true
-      guard let (next, _) = label(end + 1, lettersAllowed: false) else { break }
+      guard let (next, number) = label(end + 1, lettersAllowed: true) else { break }
       end = next
       parts += 1
+      if number { numbers += 1 }
       trailingDot = false
     }
+    // Several parts need a number among them: "B.3.a." is a marker, "U.S." and "i.e." are not.
+    if parts > 1, numbers == 0 { return 0 }
     if trailingDot {
       guard let space = followed(end + 1, glued: firstIsNumber || parts > 1) else { return 0 }
       return end + 1 - start + space

@@ -57,6 +57,8 @@ struct TextNormalizationTests {
       ("iv) the service is available", "the service is available"),
       ("(IV) the service is available", "the service is available"),
       ("12.3.4 Retention", "Retention"),
+      ("B.3.a. \"sell\" or \"share\" personal data", "\"sell\" or \"share\" personal data"),
+      ("2.iv. the processor", "the processor"),
       ("3 Definitions", "Definitions"),
       ("1.Introduction", "Introduction"),
       ("2. (b) we may share it", "we may share it"),
@@ -76,7 +78,7 @@ struct TextNormalizationTests {
       "U.S. law applies.", "i.e. the account", "e.g. your name", "2024. The year", "3.5 million users",
       "30 days after", "1.5GB of storage", "Mr. Smith", "No. 5 of the list", "-", "*", "-5% off", "(ab) c",
       "1 in 3 users",
-      "A user may ask.", "I agree.", "civil. Rights",
+      "A user may ask.", "I agree.", "civil. Rights", "U.K. users", "at 9 a.m. daily",
     ])
   func notMarkers(text: String) {
     #expect(TextNormalization.key(text) == text)
