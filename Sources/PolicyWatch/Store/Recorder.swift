@@ -34,15 +34,25 @@ public struct Observation: Sendable {
   /// The extraction of exactly these pages' bytes under `declaration`, when it was already made (`replay`
   /// extracts upcoming snapshots on other cores while it records); used only when every page has its bytes.
   public var extraction: Result<ExtractedDocument, DocumentExtractionError>?
+  /// The pages of the last attempt that showed the document, when the caller has them (`replay` keeps them in
+  /// memory); otherwise the recorder reads the latest snapshots it kept. When the rules change, these are
+  /// re-extracted with the new rules (the `technical` event) before this attempt is compared.
+  public var lastGoodPages: [PageFetch]?
+  /// The pages of an earlier attempt, by its time, when the caller still has them (`replay`: every snapshot of the
+  /// folder); otherwise only the snapshots the store kept can be read again.
+  public var earlierPages: (@Sendable (Date) -> [PageFetch]?)?
 
   public init(
     time: Date, declaration: DocumentDeclaration, pages: [PageFetch],
-    extraction: Result<ExtractedDocument, DocumentExtractionError>? = nil
+    extraction: Result<ExtractedDocument, DocumentExtractionError>? = nil, lastGoodPages: [PageFetch]? = nil,
+    earlierPages: (@Sendable (Date) -> [PageFetch]?)? = nil
   ) {
     self.time = time
     self.declaration = declaration
     self.pages = pages
     self.extraction = extraction
+    self.lastGoodPages = lastGoodPages
+    self.earlierPages = earlierPages
   }
 }
 
@@ -115,8 +125,11 @@ public struct Recorder: Sendable {
         events.append(
           event(.inaccessible, ref: ref, time: time, state: state, reason: reason, version: nil))
       }
+      // Kept: the first snapshot of a streak (the evidence), and in `check` every snapshot the rules could not read
+      // (new rules can read them again; `replay` still has them in its folder).
+      let keep = snapshot != nil && (startsStreak || (keepsLatestSnapshots && Self.isSelectorMiss(reason)))
       let line = entry(
-        outcome, reason: reason, snapshot: snapshot, kept: startsStreak && snapshot != nil ? true : nil,
+        outcome, reason: reason, snapshot: snapshot, kept: keep ? true : nil,
         version: candidate, pages: pages, events: events.isEmpty ? nil : events)
       try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched)
       return RecordResult(outcome: outcome, events: technicalEvents + events, reason: reason)
@@ -136,6 +149,9 @@ public struct Recorder: Sendable {
     for page in observation.pages {
       if let hash = state.pages[page.id]?.latestSnapshot { previousHashes[page.id] = hash }
     }
+    /// Every page the document had before this attempt (ids of older rules too): its URL and latest snapshot.
+    let earlierPageStates = state.pages
+    let wasAccessible = state.inaccessibleSince == nil
     var allNotModified = true
     for page in observation.pages {
       var pageState = state.pages[page.id] ?? PageState(url: page.url)
@@ -158,12 +174,7 @@ public struct Recorder: Sendable {
       if let hash = pageState.latestSnapshot { pageHashes[page.id] = hash }
       state.pages[page.id] = pageState
     }
-    let snapshot =
-      pageHashes.count == 1
-      ? pageHashes.values.first
-      : String(
-        SHA256.hex(pageHashes.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\n"))
-          .prefix(64))
+    let snapshot = Self.snapshotHash(pageHashes)
     let combinedPages = declaration.isCombined ? pageHashes : nil
     // Identical bytes under the same rules cannot give another text: skip extraction (most `check` runs).
     let fingerprint = DocumentExtractor.fingerprint(declaration)
@@ -188,42 +199,104 @@ public struct Recorder: Sendable {
       try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: current)
       return RecordResult(outcome: .unchanged, events: [], reason: nil)
     }
-    if allNotModified, state.current != nil {
+    if allNotModified, state.current != nil, summary?.rules == fingerprint,
+      summary?.extractor == DocumentExtractor.version
+    {
       let line = entry(.notModified, snapshot: snapshot, version: state.current)
       try commit([line], state: &state, ref: ref, superseded: [], objects: fetched, describing: current)
       return RecordResult(outcome: .notModified, events: technicalEvents, reason: nil)
     }
 
-    // 3. The rules or the extractor changed since the current version: re-extract the latest snapshot first.
+    /// Earlier pages assigned to this declaration's pages: by page id, else by URL; a page whose URL the new rules
+    /// changed (its id follows the URL) takes the one earlier page left over; `fill` gives pages still missing (a
+    /// page the new rules add), or nil.
+    func assign(_ earlier: [(id: String, url: String?, page: RawPage)], fill: (String) -> RawPage?) -> [String: RawPage]
+    {
+      var assigned: [String: RawPage] = [:]
+      var used = Set<Int>()
+      var unmatched: [PageDeclaration] = []
+      for page in declaration.pages {
+        let index =
+          earlier.indices.first { !used.contains($0) && earlier[$0].id == page.id }
+          ?? earlier.indices.first { !used.contains($0) && earlier[$0].url == page.fetch }
+        if let index {
+          used.insert(index)
+          let found = earlier[index].page
+          assigned[page.id] = RawPage(id: page.id, bytes: found.bytes, httpCharset: found.httpCharset)
+        } else {
+          unmatched.append(page)
+        }
+      }
+      let leftOver = earlier.indices.filter { !used.contains($0) }
+      for page in unmatched {
+        if unmatched.count == 1, leftOver.count == 1 || (declaration.pages.count == 1 && !leftOver.isEmpty) {
+          let found = earlier[leftOver[0]].page
+          assigned[page.id] = RawPage(id: page.id, bytes: found.bytes, httpCharset: found.httpCharset)
+        } else if let filled = fill(page.id) {
+          assigned[page.id] = filled
+        }
+      }
+      return assigned
+    }
+
+    // 3. The rules or the extractor changed since the current version: the technical event is the last good
+    // snapshot re-extracted with the new rules, and this attempt is then compared with that (so a change of text
+    // in the same fetch is a change, not part of the technical event).
     if let known = summary, known.rules != fingerprint || known.extractor != DocumentExtractor.version,
       let previous = loadCurrent()
     {
-      var previousRaw: [String: RawPage] = [:]
-      for (id, hash) in previous.pages ?? [declaration.pages.first?.id ?? "": previous.snapshot] {
-        if let bytes = store.object(hash, of: ref) {
-          previousRaw[id] = RawPage(id: id, bytes: bytes, httpCharset: state.pages[id]?.httpCharset)
+      var earlier: [(id: String, url: String?, page: RawPage)] = []
+      var replayed: [String: [UInt8]] = [:]
+      if let good = observation.lastGoodPages, !good.isEmpty, good.allSatisfy({ $0.bytes != nil }) {
+        for page in good {
+          let bytes = page.bytes ?? []
+          earlier.append((page.id, page.url, RawPage(id: page.id, bytes: bytes, httpCharset: page.httpCharset)))
+          replayed[SHA256.hex(bytes)] = bytes
+        }
+      } else if wasAccessible, let last = store.lastTimelineEntry(ref), let lastSnapshot = last.snapshot {
+        // The pages of the last attempt (it showed the document): `check` keeps the latest snapshot of each.
+        let single = earlierPageStates.first { $0.value.latestSnapshot == lastSnapshot }?.key ?? ""
+        for (id, hash) in (last.pages ?? [single: lastSnapshot]).sorted(by: { $0.key < $1.key }) {
+          guard let bytes = store.object(hash, of: ref) else {
+            earlier = []
+            break
+          }
+          let charset = earlierPageStates[id]?.httpCharset
+          earlier.append((id, earlierPageStates[id]?.url, RawPage(id: id, bytes: bytes, httpCharset: charset)))
+        }
+      }
+      if earlier.isEmpty {
+        replayed = [:]
+        for (id, hash) in previous.pages ?? ["": previous.snapshot] {
+          guard let bytes = store.object(hash, of: ref) else { continue }
+          let charset = earlierPageStates[id]?.httpCharset
+          earlier.append((id, earlierPageStates[id]?.url, RawPage(id: id, bytes: bytes, httpCharset: charset)))
         }
       }
       // A page the new rules add (a `combine` that grew) has no earlier snapshot: use this attempt's.
-      for page in declaration.pages where previousRaw[page.id] == nil { previousRaw[page.id] = raw[page.id] }
-      if let again = try? DocumentExtractor.extract(declaration, pages: previousRaw) {
+      let baseline = assign(earlier, fill: { raw[$0] })
+      if !earlier.isEmpty, let again = try? DocumentExtractor.extract(declaration, pages: baseline) {
         let id = VersionIdentity.id(of: again.clauses)
         if id != previous.id {
+          var hashes: [String: String] = [:]
+          for (page, bytes) in baseline { hashes[page] = SHA256.hex(bytes.bytes) }
+          let evidence = Self.snapshotHash(hashes) ?? previous.snapshot
           let record = VersionRecord(
-            id: id, service: ref.service, document: ref.document, firstSeen: time, snapshot: previous.snapshot,
+            id: id, service: ref.service, document: ref.document, firstSeen: time, snapshot: evidence,
             clauses: again.clauses, declaredDates: again.declaredDates, language: again.language, title: again.title,
-            extractor: DocumentExtractor.version, rules: fingerprint, pages: previous.pages)
+            extractor: DocumentExtractor.version, rules: fingerprint, pages: declaration.isCombined ? hashes : nil)
           try store.writeVersion(record, for: ref)
           var technical = event(
             .technical, ref: ref, time: time, state: state,
-            reason: "the rules or the extractor changed; the latest snapshot was re-extracted", version: record)
+            reason: "the rules or the extractor changed; the last good snapshot was re-extracted", version: record)
           technical.previousVersion = previous.id
           technical.clauses = counts(ClauseDiff.compare(old: previous.clauses, new: record.clauses))
           let line = TimelineEntry(
             time: time, url: "", status: nil, outcome: .recorded, reason: "technical re-extraction",
-            snapshot: previous.snapshot,
-            kept: true, version: id, pages: previous.pages, events: [technical])
-          try commit([line], state: &state, ref: ref, superseded: [], objects: fetched, describing: record)
+            snapshot: evidence, kept: true, version: id, pages: record.pages, events: [technical])
+          try commit(
+            [line], state: &state, ref: ref, superseded: [], objects: fetched.merging(replayed) { a, _ in a },
+            describing: record)
           technicalEvents.append(technical)
           current = record
           summary = VersionSummary(record)
@@ -300,30 +373,99 @@ public struct Recorder: Sendable {
       }
     }
 
-    // 5. Compare with the last good version.
+    /// Writes a new version of text `text` first seen at `firstSeen`, and its `first` or `change` event compared
+    /// with the current version (the last fetch that showed the current text: `lastSeen`).
+    func newVersion(
+      _ text: ExtractedDocument, id: String, firstSeen: Date, evidence: (snapshot: String?, pages: [String: String]?),
+      lastSeen: Date?
+    ) throws(StoreIOError) -> (VersionRecord, StoreEvent) {
+      let record = VersionRecord(
+        id: id, service: ref.service, document: ref.document, firstSeen: firstSeen,
+        snapshot: evidence.snapshot ?? "", clauses: text.clauses, declaredDates: text.declaredDates,
+        language: text.language, title: text.title, extractor: DocumentExtractor.version, rules: fingerprint,
+        pages: evidence.pages)
+      try store.writeVersion(record, for: ref)
+      var change = event(
+        summary == nil ? .first : .change, ref: ref, time: firstSeen, state: state, reason: nil, version: record)
+      if summary != nil, let previous = loadCurrent() {
+        change.lastSeenBefore = lastSeen
+        change.previousVersion = previous.id
+        change.previousDeclaredDate = previous.declaredDate
+        let diff = ClauseDiff.compare(old: previous.clauses, new: record.clauses)
+        change.clauses = counts(diff)
+        var flags: [ChangeFlag] = []
+        if record.declaredDate == previous.declaredDate { flags.append(.silent) }
+        if let declared = record.declaredDate, declared != previous.declaredDate, let lastSeen,
+          declared < String(StoreJSON.format(lastSeen).prefix(10))
+        {
+          flags.append(.backdated)
+        }
+        change.flags = flags
+        change.dataUse = DataUseReport.findings(
+          old: previous.clauses, new: record.clauses, diff: diff, classifier: classifier)
+      }
+      return (record, change)
+    }
+
+    // 5. The end of a streak of pages the rules could not read, now readable: the snapshots of the streak are read
+    // again with these rules, so that a change made during it is dated at the first snapshot that showed it (not
+    // at the fetch that could read it again).
+    var lastSeen = state.currentLastSeen
+    var reread: [StoreEvent] = []
+    let streak = state.inaccessibleSince.map { (since: $0, reason: state.inaccessibleReason ?? "") }
+    if let since = state.inaccessibleSince, heldSince == nil {
+      let missed = store.timeline(ref).filter {
+        $0.time >= since && $0.outcome == .inaccessible && Self.isSelectorMiss($0.reason)
+      }
+      for earlier in missed {
+        guard let again = readAgain(earlier, observation: observation, ref: ref, states: earlierPageStates),
+          let text = try? DocumentExtractor.extract(declaration, pages: assign(again.pages, fill: { _ in nil })),
+          text.clauses.count > 0, PageHealth.problem(clauses: text.clauses, title: text.title) == nil
+        else { continue }
+        let earlierID = VersionIdentity.id(of: text.clauses)
+        if earlierID == summary?.id {
+          lastSeen = earlier.time
+          continue
+        }
+        let (record, change) = try newVersion(
+          text, id: earlierID, firstSeen: earlier.time, evidence: (again.snapshot, again.hashes), lastSeen: lastSeen)
+        let line = TimelineEntry(
+          time: time, url: "", status: nil, outcome: .recorded,
+          reason: "snapshot of \(StoreJSON.format(earlier.time)) read again with the rules that can read it",
+          snapshot: again.snapshot, kept: true, version: earlierID, pages: again.hashes, events: [change])
+        try commit([line], state: &state, ref: ref, superseded: [], objects: again.objects, describing: record)
+        reread.append(change)
+        current = record
+        summary = VersionSummary(record)
+        lastSeen = earlier.time
+      }
+    }
+
+    // 6. Compare with the last good version.
     var events: [StoreEvent] = []
     // A held cut now confirmed is no recovery: the text was readable all along.
-    if state.inaccessibleSince != nil, heldSince == nil || heldSince?.time != state.inaccessibleSince {
-      events.append(
-        event(
-          .recovered, ref: ref, time: time, state: state,
-          reason: "reachable again after: \(state.inaccessibleReason ?? "")", version: nil))
+    if let streak, heldSince == nil || heldSince?.time != streak.since {
+      var recovered = event(
+        .recovered, ref: ref, time: time, state: state, reason: "reachable again after: \(streak.reason)", version: nil)
+      recovered.lastSeenBefore = lastSeen
+      events.append(recovered)
     }
     if id == summary?.id {
       let line = entry(
         .unchanged, snapshot: snapshot, version: id, pages: combinedPages, events: events.isEmpty ? nil : events)
       try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: current)
-      return RecordResult(outcome: .unchanged, events: technicalEvents + events, reason: nil)
+      return RecordResult(outcome: .unchanged, events: technicalEvents + reread + events, reason: nil)
     }
     if state.recent.contains(id), let earlier = store.version(id, of: ref) {
       var flap = event(
         .flap, ref: ref, time: heldSince?.time ?? time, state: state,
         reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)
+      flap.lastSeenBefore = lastSeen
       flap.previousVersion = state.current
       events.append(flap)
       let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
       try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: earlier)
-      return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
+      return RecordResult(outcome: .recorded, events: technicalEvents + reread + events, reason: nil)
     }
     // A confirmed cut is dated, and its evidence taken, at the first fetch that showed it (kept: it started the
     // inaccessible streak), unless that snapshot is gone.
@@ -337,34 +479,57 @@ public struct Recorder: Sendable {
         evidence = (heldSnapshot, held.pages)
       }
     }
-    let record = VersionRecord(
-      id: id, service: ref.service, document: ref.document, firstSeen: firstSeen, snapshot: evidence.snapshot ?? "",
-      clauses: extracted.clauses, declaredDates: extracted.declaredDates, language: extracted.language,
-      title: extracted.title, extractor: DocumentExtractor.version, rules: fingerprint, pages: evidence.pages)
-    try store.writeVersion(record, for: ref)
-    var change = event(
-      summary == nil ? .first : .change, ref: ref, time: firstSeen, state: state, reason: nil, version: record)
-    if summary != nil, let previous = loadCurrent() {
-      change.previousVersion = previous.id
-      change.previousDeclaredDate = previous.declaredDate
-      let diff = ClauseDiff.compare(old: previous.clauses, new: record.clauses)
-      change.clauses = counts(diff)
-      var flags: [ChangeFlag] = []
-      if record.declaredDate == previous.declaredDate { flags.append(.silent) }
-      if let declared = record.declaredDate, declared != previous.declaredDate, let lastSeen = state.currentLastSeen,
-        declared < String(StoreJSON.format(lastSeen).prefix(10))
-      {
-        flags.append(.backdated)
-      }
-      change.flags = flags
-      let findings = DataUseReport.findings(
-        old: previous.clauses, new: record.clauses, diff: diff, classifier: classifier)
-      change.dataUse = findings
-    }
+    let (record, change) = try newVersion(
+      extracted, id: id, firstSeen: firstSeen, evidence: evidence, lastSeen: lastSeen)
     events.append(change)
     let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
     try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: record)
-    return RecordResult(outcome: .recorded, events: technicalEvents + events, reason: nil)
+    return RecordResult(outcome: .recorded, events: technicalEvents + reread + events, reason: nil)
+  }
+
+  /// The pages an earlier attempt fetched: from the store when it kept them, else from the caller
+  /// (`Observation.earlierPages`); with their hashes and the bytes to keep.
+  private func readAgain(
+    _ earlier: TimelineEntry, observation: Observation, ref: SnapshotStore.DocumentRef, states: [String: PageState]
+  ) -> (
+    pages: [(id: String, url: String?, page: RawPage)], snapshot: String?, hashes: [String: String]?,
+    objects: [String: [UInt8]]
+  )? {
+    if earlier.kept == true, let snapshot = earlier.snapshot {
+      var pages: [(id: String, url: String?, page: RawPage)] = []
+      for (id, hash) in earlier.pages ?? ["": snapshot] {
+        guard let bytes = store.object(hash, of: ref) else { return nil }
+        pages.append((id, states[id]?.url, RawPage(id: id, bytes: bytes, httpCharset: states[id]?.httpCharset)))
+      }
+      return (pages, snapshot, earlier.pages, [:])
+    }
+    guard let fetched = observation.earlierPages?(earlier.time), !fetched.isEmpty else { return nil }
+    var pages: [(id: String, url: String?, page: RawPage)] = []
+    var hashes: [String: String] = [:]
+    var objects: [String: [UInt8]] = [:]
+    for page in fetched {
+      guard let bytes = page.bytes else { return nil }
+      let hash = SHA256.hex(bytes)
+      hashes[page.id] = hash
+      objects[hash] = bytes
+      pages.append((page.id, page.url, RawPage(id: page.id, bytes: bytes, httpCharset: page.httpCharset)))
+    }
+    return (pages, Self.snapshotHash(hashes), fetched.count > 1 ? hashes : nil, objects)
+  }
+
+  /// The snapshot hash of an attempt: its one page's hash, or a hash of every page's (`combine`).
+  static func snapshotHash(_ pageHashes: [String: String]) -> String? {
+    if pageHashes.count <= 1 { return pageHashes.values.first }
+    return String(
+      SHA256.hex(pageHashes.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\n"))
+        .prefix(64))
+  }
+
+  /// Whether an inaccessible attempt's reason is a selector (or range boundary) that matched nothing, with no sign
+  /// that the page was broken: the rules no longer fit the page, and new rules may read it.
+  static func isSelectorMiss(_ reason: String?) -> Bool {
+    guard let reason else { return false }
+    return reason.hasPrefix("page ") && reason.contains("matched nothing")
   }
 
   /// The starts of the reasons of held shorter texts (the recorder recognises its own held entries by them).

@@ -247,4 +247,117 @@ struct PageKindsTests {
     #expect(store.store.hasObject(version.snapshot, of: ref))
     #expect(Fsck.check(store.store, repair: false).isClean)
   }
+
+  // MARK: 4. A rules change at the time of a real change
+
+  /// A replay declaration whose rules change on `changed` (each rule set a JSON `declaration`).
+  static func rulesHistory(_ before: String, _ after: String, changed: String = "2024-03-01T00:00:00Z") -> String {
+    """
+    {"service": "Example Co", "document": "Privacy Policy", "declaration": null,
+     "declaration_git_history": [
+       {"commit": "c1", "date": "2024-01-01T00:00:00Z", "subject": "Import", "declaration": \(before)},
+       {"commit": "c2", "date": "\(changed)", "subject": "Fix", "declaration": \(after)}]}
+    """
+  }
+
+  static func part(_ clauses: [String], wrapper: String = "main") -> String {
+    "<html lang=\"en\"><body><\(wrapper)>\(clauses.map { "<p>\($0)</p>" }.joined())</\(wrapper)></body></html>"
+  }
+
+  @Test func aPageMovedByNewRulesInTheFetchThatChangedItIsAChange() throws {
+    // Two pages combined; the new rules fetch the second one from its new address (so it has a new id), and that
+    // very fetch brings a change of its text: the technical event must not swallow it.
+    let declaration = Self.rulesHistory(
+      #"{"combine": [{"fetch": "https://example.com/privacy", "select": ["main"]}, "#
+        + #"{"fetch": "https://example.com/cookies", "select": ["main"]}]}"#,
+      #"{"combine": [{"fetch": "https://example.com/privacy", "select": ["main"]}, "#
+        + #"{"fetch": "https://example.com/legal/cookies", "select": ["main"]}]}"#)
+    let cookies = ["We set a cookie to keep you signed in.", "We set a cookie to remember your language."]
+    var changed = cookies
+    changed.append("We set advertising cookies of our partners to measure campaigns.")
+    let (summary, _) = try Self.replay(
+      [
+        ("2024-02-01T00-00-00Z#privacy", Self.part(baseClauses)),
+        ("2024-02-01T00-00-00Z#cookies", Self.part(cookies)),
+        ("2024-02-15T00-00-00Z#privacy", Self.part(baseClauses)),
+        ("2024-02-15T00-00-00Z#cookies", Self.part(cookies)),
+        ("2024-03-02T00-00-00Z#privacy", Self.part(baseClauses)),
+        ("2024-03-02T00-00-00Z#legal-cookies", Self.part(changed)),
+      ], declaration: declaration)
+    #expect(summary.events.map(\.kind) == [.first, .change])
+    let change = summary.events[1]
+    #expect(StoreJSON.format(change.firstSeen) == "2024-03-02T00:00:00Z")
+    #expect(change.clauses == ClauseCounts(added: 1, removed: 0, modified: 0))
+  }
+
+  @Test func aRulesChangeAndATextChangeInOneFetchAreTwoEvents() throws {
+    // New rules drop a banner; the same fetch changes a clause.
+    let declaration = Self.rulesHistory(
+      #"{"fetch": "https://example.com/privacy", "select": ["main"]}"#,
+      #"{"fetch": "https://example.com/privacy", "select": ["main"], "remove": [".banner"]}"#)
+    func page(_ clauses: [String]) -> String {
+      "<html lang=\"en\"><body><main><p class=\"banner\">Read our new help pages.</p>"
+        + clauses.map { "<p>\($0)</p>" }.joined() + "</main></body></html>"
+    }
+    var changed = baseClauses
+    changed[4] = "Clause 5: we keep account data for five years after you close your account."
+    let (summary, _) = try Self.replay(
+      [("2024-02-01T00-00-00Z", page(baseClauses)), ("2024-03-02T00-00-00Z", page(changed))],
+      declaration: declaration)
+    #expect(summary.events.map(\.kind) == [.first, .technical, .change])
+    #expect(summary.events[1].clauses == ClauseCounts(added: 0, removed: 1, modified: 0))
+    #expect(summary.events[2].clauses == ClauseCounts(added: 0, removed: 0, modified: 1))
+  }
+
+  /// Old rules read `main`; the site moves its text into `article` on 2024-02-10; the text changes on 2024-02-20;
+  /// new rules reading `article` arrive on 2024-03-01.
+  static let redesign = [
+    ("2024-02-01T00-00-00Z", part(baseClauses, wrapper: "main")),
+    ("2024-02-10T00-00-00Z", part(baseClauses, wrapper: "article")),
+    ("2024-02-20T00-00-00Z", part(redesigned, wrapper: "article")),
+    ("2024-02-25T00-00-00Z", part(redesigned, wrapper: "article")),
+    ("2024-03-02T00-00-00Z", part(redesigned, wrapper: "article")),
+  ]
+  static let redesigned = baseClauses.map { $0.replacingOccurrences(of: "30 days", with: "90 days") }
+  static let redesignRules = rulesHistory(
+    #"{"fetch": "https://example.com/privacy", "select": ["main"]}"#,
+    #"{"fetch": "https://example.com/privacy", "select": ["article"]}"#)
+
+  @Test func aChangeDuringAStreakTheOldRulesCouldNotReadIsDatedWhenItHappened() throws {
+    let (summary, _) = try Self.replay(Self.redesign, declaration: Self.redesignRules)
+    try #require(summary.events.map(\.kind) == [.first, .inaccessible, .change, .recovered])
+    let change = summary.events[2]
+    #expect(StoreJSON.format(change.firstSeen) == "2024-02-20T00:00:00Z")
+    #expect(StoreJSON.format(try #require(change.lastSeenBefore)) == "2024-02-10T00:00:00Z")
+    #expect(change.clauses == ClauseCounts(added: 0, removed: 0, modified: 10))
+  }
+
+  @Test func checkReadsAgainTheSnapshotsItKeptOfSuchAStreak() throws {
+    let store = try TemporaryStore()
+    let recorder = Recorder(store: store.store)
+    func rules(_ select: [SelectorSpec]) -> DocumentDeclaration {
+      DocumentDeclaration(
+        service: "Example Co", documentType: "Privacy Policy",
+        pages: [PageDeclaration(id: "privacy", fetch: "https://example.com/privacy", select: select)],
+        isCombined: false)
+    }
+    var events: [StoreEvent] = []
+    for (index, (stamp, html)) in Self.redesign.enumerated() {
+      let time = try #require(Replayer.parseStamp(stamp))
+      let declaration = index < 4 ? rules([.css("main")]) : rules([.css("article")])
+      let page = PageFetch(id: "privacy", url: "https://example.com/privacy", status: 200, bytes: Array(html.utf8))
+      events += try recorder.record(Observation(time: time, declaration: declaration, pages: [page])).events
+    }
+    #expect(events.map(\.kind) == [.first, .inaccessible, .change, .recovered])
+    #expect(events.count == 4 && StoreJSON.format(events[2].firstSeen) == "2024-02-20T00:00:00Z")
+    #expect(Fsck.check(store.store, repair: false).isClean)
+  }
+
+  @Test func aDocumentTheOldRulesNeverReadStartsAtItsFirstReadableSnapshot() throws {
+    let (summary, _) = try Self.replay(
+      Array(Self.redesign.dropFirst()), declaration: Self.redesignRules)
+    try #require(summary.events.map(\.kind) == [.inaccessible, .first, .change, .recovered])
+    #expect(StoreJSON.format(summary.events[1].firstSeen) == "2024-02-10T00:00:00Z")
+    #expect(StoreJSON.format(summary.events[2].firstSeen) == "2024-02-20T00:00:00Z")
+  }
 }
