@@ -387,16 +387,23 @@ public struct Recorder: Sendable {
       try store.writeVersion(record, for: ref)
       var change = event(
         summary == nil ? .first : .change, ref: ref, time: firstSeen, state: state, reason: nil, version: record)
+      if let declared = record.documentDate, declared.kind == .effective,
+        Self.day(declared) > Self.day(firstSeen, as: declared)
+      {
+        change.declaredDateUpcoming = true
+      }
       if summary != nil, let previous = loadCurrent() {
         change.lastSeenBefore = lastSeen
         change.previousVersion = previous.id
-        change.previousDeclaredDate = previous.declaredDate
+        let previousDate = previous.documentDate
+        change.previousDeclaredDate = previousDate?.date
+        change.previousDeclaredDatePrecision = previousDate?.precision
         let diff = ClauseDiff.compare(old: previous.clauses, new: record.clauses)
         change.clauses = counts(diff)
         var flags: [ChangeFlag] = []
-        if record.declaredDate == previous.declaredDate { flags.append(.silent) }
-        if let declared = record.declaredDate, declared != previous.declaredDate, let lastSeen,
-          declared < String(StoreJSON.format(lastSeen).prefix(10))
+        if change.declaredDate == previousDate?.date { flags.append(.silent) }
+        if let declared = record.documentDate, declared.date != previousDate?.date, let lastSeen,
+          Self.day(declared) < Self.day(lastSeen, as: declared)
         {
           flags.append(.backdated)
         }
@@ -578,18 +585,31 @@ public struct Recorder: Sendable {
       added: c.added + c.split, removed: c.removed + c.merged, modified: c.modified + c.headingRenamed)
   }
 
+  /// A declared date as "YYYY-MM-DD", or "YYYY-MM" when it gives only a month.
+  static func day(_ date: DeclaredDate) -> String {
+    date.precision == .month ? String(date.date.prefix(7)) : date.date
+  }
+
+  /// A time's UTC day, at the precision of a declared date.
+  static func day(_ time: Date, as declared: DeclaredDate) -> String {
+    String(StoreJSON.format(time).prefix(declared.precision == .month ? 7 : 10))
+  }
+
   private func event(
     _ kind: EventKind, ref: SnapshotStore.DocumentRef, time: Date, state: DocumentState, reason: String?,
     version: VersionRecord?
   ) -> StoreEvent {
-    StoreEvent(
+    let declared = version?.documentDate
+    var event = StoreEvent(
       id:
         "\(StoreNames.documentPath(service: ref.service, document: ref.document).dropFirst("documents/".count))/\(kind.rawValue)/\(StoreJSON.format(time))",
       service: ref.service, document: ref.document, kind: kind, firstSeen: time,
       lastSeenBefore: kind == .first ? nil : state.currentLastSeen, version: version?.id,
       previousVersion: state.current,
-      declaredDate: version?.declaredDate, previousDeclaredDate: nil, flags: [], clauses: nil, reason: reason,
+      declaredDate: declared?.date, previousDeclaredDate: nil, flags: [], clauses: nil, reason: reason,
       dataUse: nil)
+    event.declaredDatePrecision = declared?.precision
+    return event
   }
 
   /// Writes the timeline lines (the commit point), then the state, then drops superseded raw snapshots that are

@@ -59,9 +59,7 @@ struct DeclaredDatesTests {
     Case(text: "Zuletzt aktualisiert am 18. September 2024", language: "de", kind: .updated, date: "2024-09-18"),
     Case(text: "Inkrafttreten: 1. März 2025", language: "de", kind: .effective, date: "2025-03-01"),
     Case(text: "Letzte Änderung: 7. Okt. 2020", language: "de", kind: .updated, date: "2020-10-07"),
-    Case(
-      text: "Datenschutzhinweise, Stand Mai 2024, Fassung vom 02.05.2024", language: "de", kind: .updated,
-      date: "2024-05-02"),
+    Case(text: "Datenschutzhinweise, Fassung vom 02.05.2024", language: "de", kind: .updated, date: "2024-05-02"),
   ]
 
   static let spanish: [Case] = [
