@@ -261,8 +261,9 @@ def dates_report(rows, gold):
           events_extra.append((r["name"], e, v))
         continue
       (events_right if e.get("declaredDate") == declared else events_wrong).append((r["name"], e, v, declared))
+    # At one time, a technical re-extraction comes before the change it makes way for.
     states = sorted((e for e in r["events"] if e.get("kind") in ("first", "change", "flap", "technical")),
-                    key=lambda e: e["_t"] or "")
+                    key=lambda e: (e["_t"] or "", 0 if e.get("kind") == "technical" else 1))
     for v in r["versions"]:
       declared = truth.get(v.get("commit"), ("", ""))[0]
       if not declared or v["unknown_rules"]:

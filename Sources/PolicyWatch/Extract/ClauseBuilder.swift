@@ -575,8 +575,8 @@ struct ClauseBuilder {
   static func inlineBlockParent(_ block: xmlNodePtr) -> xmlNodePtr? {
     var parent = block
     for _ in 0..<3 {
+      // First the shape (cheap, and most blocks fail it at once), then the sentence ends.
       var inline = 0
-      var sentences = 0
       var only: xmlNodePtr? = nil
       var child = parent.pointee.children
       while let node = child {
@@ -590,14 +590,23 @@ struct ClauseBuilder {
           case .inline, .link:
             inline += 1
             only = node
-            if endsSentence(node) { sentences += 1 }
           case .lineBreak, .skip: continue
           default: return nil
           }
         default: continue
         }
       }
-      if inline >= 3 { return sentences >= 2 && sentences * 3 >= inline ? parent : nil }
+      if inline >= 3 {
+        var sentences = 0
+        var node = parent.pointee.children
+        while let current = node {
+          node = current.pointee.next
+          guard current.pointee.type == XML_ELEMENT_NODE, let name = current.pointee.name else { continue }
+          let role = ElementRole.of(cName: name)
+          if role == .inline || role == .link, endsSentence(current) { sentences += 1 }
+        }
+        return sentences >= 2 && sentences * 3 >= inline ? parent : nil
+      }
       guard inline == 1, let wrapper = only else { return nil }
       parent = wrapper
     }
