@@ -94,6 +94,9 @@ public struct Recorder: Sendable {
     let ref = SnapshotStore.DocumentRef(service: declaration.service, document: declaration.documentType)
     try store.ensureDocument(ref)
     var state = store.state(ref)
+    /// The inaccessible streak this attempt continues or ends (read before a technical re-extraction, whose line
+    /// is committed first, touches the state).
+    let streak = state.inaccessibleSince.map { (since: $0, reason: state.inaccessibleReason ?? "") }
     let time = observation.time
     let url = observation.pages.map(\.url).joined(separator: " ")
     let status = observation.pages.compactMap(\.status).max()
@@ -120,7 +123,7 @@ public struct Recorder: Sendable {
       candidate: String? = nil
     ) throws(StoreIOError) -> RecordResult {
       var events: [StoreEvent] = []
-      let startsStreak = state.inaccessibleSince == nil
+      let startsStreak = streak == nil
       if startsStreak {
         events.append(
           event(.inaccessible, ref: ref, time: time, state: state, reason: reason, version: nil))
@@ -151,7 +154,7 @@ public struct Recorder: Sendable {
     }
     /// Every page the document had before this attempt (ids of older rules too): its URL and latest snapshot.
     let earlierPageStates = state.pages
-    let wasAccessible = state.inaccessibleSince == nil
+    let wasAccessible = streak == nil
     var allNotModified = true
     for page in observation.pages {
       var pageState = state.pages[page.id] ?? PageState(url: page.url)
@@ -351,7 +354,7 @@ public struct Recorder: Sendable {
         // stayed for `flappingConfirmation` (a broken page rarely lasts that long; a real cut is not lost).
         let flapping = cameBack(from: id, ref: ref)
         if flapping || Double(after) < Double(before) * minimumKeptShare {
-          let run = heldRun(id, ref: ref, since: state.inaccessibleSince)
+          let run = heldRun(id, ref: ref, since: streak?.since)
           if let run, !flapping || time.timeIntervalSince(run.time) >= flappingConfirmation {
             heldSince = run
           } else {
@@ -419,8 +422,7 @@ public struct Recorder: Sendable {
     // at the fetch that could read it again).
     var lastSeen = state.currentLastSeen
     var reread: [StoreEvent] = []
-    let streak = state.inaccessibleSince.map { (since: $0, reason: state.inaccessibleReason ?? "") }
-    if let since = state.inaccessibleSince, heldSince == nil {
+    if let since = streak?.since, heldSince == nil {
       let missed = store.timeline(ref).filter {
         $0.time >= since && $0.outcome == .inaccessible && Self.isSelectorMiss($0.reason)
       }

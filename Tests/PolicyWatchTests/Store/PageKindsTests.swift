@@ -360,4 +360,19 @@ struct PageKindsTests {
     #expect(StoreJSON.format(summary.events[1].firstSeen) == "2024-02-10T00:00:00Z")
     #expect(StoreJSON.format(summary.events[2].firstSeen) == "2024-02-20T00:00:00Z")
   }
+
+  @Test func aTechnicalEventAtTheEndOfAStreakKeepsTheStreaksEnd() throws {
+    // The last good page had a banner that the new rules leave out: a technical event, then the streak's change
+    // and its end.
+    let banner =
+      "<html lang=\"en\"><body><main><article>" + baseClauses.map { "<p>\($0)</p>" }.joined()
+      + "</article><p>Read our new help pages.</p></main></body></html>"
+    var pages = Self.redesign
+    pages[0].1 = banner
+    let (summary, store) = try Self.replay(pages, declaration: Self.redesignRules)
+    try #require(summary.events.map(\.kind) == [.first, .inaccessible, .technical, .change, .recovered])
+    #expect(StoreJSON.format(summary.events[3].firstSeen) == "2024-02-20T00:00:00Z")
+    #expect(summary.events[2].clauses == ClauseCounts(added: 0, removed: 1, modified: 0))
+    #expect(Fsck.check(store.store, repair: false).isClean)
+  }
 }
