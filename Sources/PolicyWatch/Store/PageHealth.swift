@@ -19,7 +19,8 @@ public enum PageHealth {
     "404 not found", "403 forbidden", "captcha", "are you a robot", "verify you are human", "verify you are a human",
     "checking your browser", "attention required", "you have been blocked", "request blocked", "too many requests",
     "unusual traffic", "service unavailable", "something went wrong", "an error occurred", "error 404", "error 403",
-    "temporarily unavailable", "sign in to continue", "log in to continue",
+    "temporarily unavailable", "sign in to continue", "log in to continue", "redirecting", "you are being redirected",
+    "this page has moved",
   ]
 
   /// What only error and placeholder pages put in their title or opening heading.

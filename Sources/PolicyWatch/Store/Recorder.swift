@@ -436,6 +436,13 @@ public struct Recorder: Sendable {
           lastSeen = earlier.time
           continue
         }
+        // A much shorter text than the document's (a redirect or placeholder page the new rules happen to read)
+        // is taken only when this fetch shows it too.
+        if earlierID != id, let before = summary?.clauseCount, before >= 8,
+          Double(text.clauses.count) < Double(before) * PageHealth.shrunkShare
+        {
+          continue
+        }
         let (record, change) = try newVersion(
           text, id: earlierID, firstSeen: earlier.time, evidence: (again.snapshot, again.hashes), lastSeen: lastSeen)
         let line = TimelineEntry(

@@ -375,4 +375,18 @@ struct PageKindsTests {
     #expect(summary.events[2].clauses == ClauseCounts(added: 0, removed: 1, modified: 0))
     #expect(Fsck.check(store.store, repair: false).isClean)
   }
+
+  @Test func aStubTheNewRulesHappenToReadInAStreakIsNoChange() throws {
+    // The page first became a stub (which the old rules could not read either), then the redesigned page.
+    var pages = Self.redesign
+    pages[1].1 = Self.part(["Moved to legal.example.com"], wrapper: "article")
+    let (summary, _) = try Self.replay(pages, declaration: Self.redesignRules)
+    try #require(summary.events.map(\.kind) == [.first, .inaccessible, .change, .recovered])
+    #expect(StoreJSON.format(summary.events[2].firstSeen) == "2024-02-20T00:00:00Z")
+  }
+
+  @Test func aRedirectPageIsNotTheDocument() {
+    let clauses = [Clause(kind: .paragraph, text: "Redirecting to legal.example.com…")]
+    #expect(PageHealth.problem(clauses: clauses, title: nil)?.contains("redirecting") == true)
+  }
 }
