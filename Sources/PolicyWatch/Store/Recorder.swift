@@ -66,12 +66,17 @@ public struct RecordResult: Sendable {
 /// Decides what an observation means and writes it to the store. The only writer of documents' files.
 ///
 /// - A new version only when the text identity changes (`VersionIdentity`): link targets, nonces, markup, date
-///   formats, relative times, interface text and clause order are not changes.
+///   formats, relative times, interface text, numbering and clause order are not changes.
 /// - Text equal to a recent version other than the current one is a `flap`, not a change.
-/// - Failures, error pages, bot walls, a selector that matched nothing, a page that lost most of its clauses or
-///   came in another language are `inaccessible`; the next good fetch is compared with the last good version.
-/// - When the rules or the extractor changed, the latest snapshot is re-extracted first; a difference is a
-///   `technical` event, never a policy change.
+/// - Failures, error pages, bot walls and placeholders (`PageHealth`), a selector that matched nothing, or a page
+///   whose text is in another language are `inaccessible`; the next good fetch is compared with the last good
+///   version. A page that lost most of its clauses is held until the next fetch shows it again, then dated at the
+///   first fetch that showed it; a shorter text the document came back from before is held for
+///   `flappingConfirmation`.
+/// - When the rules or the extractor changed, the last good snapshot is re-extracted first; a difference is a
+///   `technical` event, never a policy change, and this fetch is then compared with it.
+/// - When a streak of pages the rules could not read ends, the streak's snapshots are read again with the rules
+///   in force, so that a change made during it is dated at the first snapshot that showed it.
 public struct Recorder: Sendable {
   public let store: SnapshotStore
   public var classifier: DataUseClassifier
