@@ -656,53 +656,43 @@ struct ClauseBuilder {
     return false
   }
 
-  /// `display` of an inline style's value (case and spaces ignored): hidden by `display:none` or
-  /// `visibility:hidden`, a block by `display:block`, `flex`, `grid`, `list-item` or `table`.
+  /// `display` of an inline style's value (case and blanks ignored): hidden by `display:none` or
+  /// `visibility:hidden`, a block by `display:block`, `flex`, `grid`, `list-item` or `table` (each also as the start
+  /// of a longer value). One pass over the value (`ScriptStripper` asks it of every style attribute of a page).
   static func styleDisplay(_ style: UnsafeBufferPointer<UInt8>) -> Display {
-    if styleHides(style) { return .hidden }
-    var compact: [UInt8] = []
-    compact.reserveCapacity(style.count)
-    for var byte in style {
-      if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
-      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-      compact.append(byte)
-    }
-    for shown in ["display:block", "display:flex", "display:grid", "display:list-item", "display:table"] {
-      let pattern = Array(shown.utf8)
-      guard compact.count >= pattern.count else { continue }
-      for start in 0...(compact.count - pattern.count)
-      where compact[start..<start + pattern.count].elementsEqual(pattern) {
-        return .block
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, style.count)) { compact in
+      var count = 0
+      for var byte in style {
+        if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
+        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+        compact[count] = byte
+        count += 1
       }
-    }
-    return .asIs
-  }
-
-  /// Whether an inline style contains `display:none` or `visibility:hidden` (case and spaces ignored).
-  static func styleHides(_ style: UnsafePointer<xmlChar>) -> Bool {
-    styleHides(UnsafeBufferPointer(start: style, count: strlen(style)))
-  }
-
-  /// `styleHides` on a value's bytes.
-  static func styleHides(_ style: UnsafeBufferPointer<UInt8>) -> Bool {
-    var compact: [UInt8] = []
-    compact.reserveCapacity(style.count)
-    for var byte in style {
-      if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
-      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-      compact.append(byte)
-    }
-    func contains(_ needle: StaticString) -> Bool {
-      let count = needle.utf8CodeUnitCount
-      guard compact.count >= count else { return false }
-      let pointer = needle.utf8Start
-      outer: for start in 0...(compact.count - count) {
-        for offset in 0..<count where compact[start + offset] != pointer[offset] { continue outer }
+      func matches(_ word: StaticString, at index: Int) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard index + length <= count else { return false }
+        let pointer = word.utf8Start
+        for offset in 0..<length where compact[index + offset] != pointer[offset] { return false }
         return true
       }
-      return false
+      var shown = Display.asIs
+      var index = 0
+      while index < count {
+        if compact[index] == UInt8(ascii: "d"), matches("display:", at: index) {
+          let value = index + 8
+          if matches("none", at: value) { return .hidden }
+          if matches("block", at: value) || matches("flex", at: value) || matches("grid", at: value)
+            || matches("list-item", at: value) || matches("table", at: value)
+          {
+            shown = .block
+          }
+        } else if compact[index] == UInt8(ascii: "v"), matches("visibility:hidden", at: index) {
+          return .hidden
+        }
+        index += 1
+      }
+      return shown
     }
-    return contains("display:none") || contains("visibility:hidden")
   }
 
   /// Whether a selected node sits inside something a browser does not show.

@@ -283,9 +283,12 @@ public struct Recorder: Sendable {
       }
       // A page the new rules add (a `combine` that grew) has no earlier snapshot: use this attempt's.
       let baseline = assign(earlier, fill: { raw[$0] })
-      if !earlier.isEmpty, let again = try? DocumentExtractor.extract(declaration, pages: baseline) {
+      if !earlier.isEmpty,
+        var again = try? DocumentExtractor.extract(declaration, pages: baseline, identifyLanguage: false)
+      {
         let id = VersionIdentity.id(of: again.clauses)
         if id != previous.id {
+          again.identifyLanguage()
           var hashes: [String: String] = [:]
           for (page, bytes) in baseline { hashes[page] = SHA256.hex(bytes.bytes) }
           let evidence = Self.snapshotHash(hashes) ?? previous.snapshot
@@ -427,13 +430,15 @@ public struct Recorder: Sendable {
     // at the fetch that could read it again).
     var lastSeen = state.currentLastSeen
     var reread: [StoreEvent] = []
-    if let since = streak?.since, heldSince == nil {
+    if let streak, heldSince == nil, Self.isSelectorMiss(streak.reason) {
+      let since = streak.since
       let missed = store.timeline(ref).filter {
         $0.time >= since && $0.outcome == .inaccessible && Self.isSelectorMiss($0.reason)
       }
       for earlier in missed {
         guard let again = readAgain(earlier, observation: observation, ref: ref, states: earlierPageStates),
-          let text = try? DocumentExtractor.extract(declaration, pages: assign(again.pages, fill: { _ in nil })),
+          var text = try? DocumentExtractor.extract(
+            declaration, pages: assign(again.pages, fill: { _ in nil }), identifyLanguage: false),
           text.clauses.count > 0, PageHealth.problem(clauses: text.clauses, title: text.title) == nil
         else { continue }
         let earlierID = VersionIdentity.id(of: text.clauses)
@@ -448,6 +453,7 @@ public struct Recorder: Sendable {
         {
           continue
         }
+        text.identifyLanguage()
         let (record, change) = try newVersion(
           text, id: earlierID, firstSeen: earlier.time, evidence: (again.snapshot, again.hashes), lastSeen: lastSeen)
         let line = TimelineEntry(
