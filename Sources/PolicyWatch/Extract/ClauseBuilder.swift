@@ -348,7 +348,23 @@ struct ClauseBuilder {
 
   private mutating func flush() {
     let index = blocks.count - 1
-    // Collapse before emptying the buffer: emptying a buffer that a copy still shares would allocate a new one.
+    // Most blocks hold one paragraph of ordinary length: made into a clause without cutting anything.
+    if !ClauseBuilder.hasLineBreak(blocks[index].buffer) {
+      // Collapse before emptying the buffer: emptying a buffer that a copy still shares would allocate a new one.
+      let text = ClauseBuilder.collapse(bytes: blocks[index].buffer[...])
+      if text.utf8.count <= ClauseBuilder.longClauseBytes {
+        let links = blocks[index].links
+        blocks[index].buffer.removeAll(keepingCapacity: true)
+        blocks[index].links = []
+        blocks[index].generation += 1
+        guard !text.isEmpty else { return }
+        emit(
+          Clause(
+            kind: blocks[index].kind, text: text, section: sectionTexts, level: blocks[index].level,
+            links: links, source: source))
+        return
+      }
+    }
     let pieces = ClauseBuilder.paragraphs(blocks[index].buffer)
     let links = blocks[index].links
     blocks[index].buffer.removeAll(keepingCapacity: true)
@@ -374,12 +390,15 @@ struct ClauseBuilder {
     }
   }
 
-  /// The buffer cut at runs of two or more `<br>` (only blanks between them): each run ends a paragraph.
-  static func paragraphs(_ buffer: [UInt8]) -> [ArraySlice<UInt8>] {
-    let hasBreak = buffer.withUnsafeBufferPointer { bytes in
+  static func hasLineBreak(_ buffer: [UInt8]) -> Bool {
+    buffer.withUnsafeBufferPointer { bytes in
       bytes.baseAddress.map { memchr($0, Int32(lineBreak), bytes.count) != nil } ?? false
     }
-    guard hasBreak else { return [buffer[...]] }
+  }
+
+  /// The buffer cut at runs of two or more `<br>` (only blanks between them): each run ends a paragraph.
+  static func paragraphs(_ buffer: [UInt8]) -> [ArraySlice<UInt8>] {
+    guard hasLineBreak(buffer) else { return [buffer[...]] }
     var pieces: [ArraySlice<UInt8>] = []
     var start = 0
     var index = 0

@@ -76,9 +76,10 @@ public enum TextNormalization {
   static func isASCIIKey(_ text: String) -> Bool {
     var previous: UInt8 = 0x20  // a leading space fails like a double one
     for byte in text.utf8 {
-      if byte >= 0x80 || byte == 0x60 || (byte >= 0x09 && byte <= 0x0D) || (byte == 0x20 && previous == 0x20)
-        || (previous == 0x20 && spaceless(before: byte)) || (byte == 0x20 && previous == 0x28)
-      {
+      if byte >= 0x80 || byte == 0x60 || (byte >= 0x09 && byte <= 0x0D) { return false }
+      if byte == 0x20 {
+        if previous == 0x20 || previous == 0x28 { return false }
+      } else if previous == 0x20, spaceless(before: byte) {
         return false
       }
       previous = byte

@@ -41,7 +41,7 @@ public enum PageHealth {
   /// page.
   public static func problem(clauses: [Clause], title: String?) -> String? {
     let heading = openingText(clauses: clauses, title: title)
-    for phrase in headingPhrases where heading.contains(phrase) {
+    for phrase in headingPhrases where VersionIdentity.contains(heading, phrase) {
       return "looks like an error or bot page (\"\(phrase)\")"
     }
     if clauses.isEmpty { return "the page has no text (it may need JavaScript, which PolicyWatch does not run)" }
