@@ -36,6 +36,12 @@ let package = Package(
       pkgConfig: "libzstd",
       providers: [.apt(["libzstd-dev"])]
     ),
+    // libexttextcat, for identifying a page's language from its text (`lang` is only a hint).
+    .systemLibrary(
+      name: "CExtTextCat",
+      pkgConfig: "libexttextcat",
+      providers: [.apt(["libexttextcat-dev"])]
+    ),
     // Typed, non-variadic C wrappers for what Swift cannot call directly (see pw_shims.h).
     .target(
       name: "CPolicyWatchShims",
@@ -46,7 +52,7 @@ let package = Package(
     .target(
       name: "PolicyWatch",
       dependencies: [
-        "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", "CZstd",
+        "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", "CZstd", "CExtTextCat",
         .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["DataUse/MODEL.md"]

@@ -17,6 +17,17 @@ every clause it removed still absent from, the version PolicyWatch holds at the 
 that next OTA version is a genuine change; the change then counts as found (earlier). If the next OTA version is
 noise, the event counts as reported noise.
 
+A `first` event at a snapshot no OTA version was made from is "early first" (not a change from unchanged text) when
+the next OTA version is OTA's first record and PolicyWatch still holds the event's text at its snapshot: OTA made its
+first version from its latest snapshot once rules that could read the page arrived, while PolicyWatch, reading again
+the snapshots the old rules could not read, dates the same text at the first snapshot that showed it.
+
+Declared dates: Scripts/data/ota-genai-declared-dates.tsv holds the date each OTA version declares about itself, read
+by hand from OTA's Markdown version. For each first/change event matched to an OTA version (at the same snapshot or
+earlier) whose version states a date, the event's declaredDate is compared with it; and for each OTA version that
+states one, so is the declared date of the version PolicyWatch held at that version's snapshot (the last
+first/change/flap/technical event first seen at or before it).
+
 OTA versions dated after a `technical` version that OTA recorded after the corpus's declarations were exported
 (`declarations_commit_date` of declaration.json) were made with rules the corpus does not hold (no entry of
 `declaration_git_history` covers them): they are listed as not evaluable, not counted as found or missed.
@@ -107,6 +118,7 @@ def evaluate(archive, doc_dir, store, log_path, millis):
     files = row.get("snapshot_files") or [row["snapshot_file"]]
     times = {file_time(f) for f in files}
     versions.append({"label": row["label"], "times": times, "trigger": max(times), "date": row["version_date"],
+                     "commit": row.get("version_commit"),
                      "files": files, "date_only": row.get("date_only"), "added": row.get("sample_added") or [],
                      "removed": row.get("sample_removed") or [], "matched": [], "early": []})
   # Versions after a technical upgrade OTA made once the corpus's declarations were exported: rules not in the corpus.
@@ -147,6 +159,16 @@ def evaluate(archive, doc_dir, store, log_path, millis):
     if not candidates:
       category = "unrecorded" if t in snap_times else "unknown-time"
       later = [v for v in versions if v["trigger"] > t]
+      if category == "unrecorded" and event.get("kind") == "first" and later:
+        nxt = min(later, key=lambda v: v["trigger"])
+        # The version PolicyWatch held at that snapshot, by its events (a re-read dates them before its line).
+        held = [e.get("version") for e in events if e.get("kind") in ("first", "change", "flap", "technical")
+                and e["_t"] and e["_t"] <= nxt["trigger"]]
+        if nxt["label"] == "first" and held and held[-1] == event.get("version"):
+          nxt["matched"].append(event)
+          nxt["early"].append(event)
+          classified.append((event, "first", nxt))
+          continue
       if category == "unrecorded" and event.get("kind") == "change" and later:
         nxt = min(later, key=lambda v: v["trigger"])
         held = [e.get("version") for e in timeline.get(nxt["trigger"], []) if e.get("version")]
@@ -209,6 +231,61 @@ def nearest_changes(result, t):
   before = [x for x in times if x < t]
   after = [x for x in times if x > t]
   return (before[-1] if before else None), (after[0] if after else None)
+
+
+def read_gold(path):
+  """document -> version_commit -> (declared ISO date or "", kind)."""
+  gold = collections.defaultdict(dict)
+  if not os.path.exists(path):
+    return gold
+  with open(path, encoding="utf-8") as handle:
+    for line in handle:
+      if line.startswith("#") or line.startswith("document\t") or not line.strip():
+        continue
+      document, commit, declared, kind = (line.rstrip("\n").split("\t") + ["", ""])[:4]
+      gold[document][commit] = (declared, kind)
+  return gold
+
+
+def dates_report(rows, gold):
+  """Declared dates of PolicyWatch's events and versions against the dates OTA's versions declare."""
+  events_right, events_wrong, events_extra, versions_right, versions_wrong = [], [], [], [], []
+  for r in rows:
+    truth = gold.get(r["name"], {})
+    for e, c, v in r["classified"]:
+      if c not in ("first", "change", "early") or v is None or v.get("commit") not in truth:
+        continue
+      declared = truth[v["commit"]][0]
+      if not declared:
+        if e.get("declaredDate"):
+          events_extra.append((r["name"], e, v))
+        continue
+      (events_right if e.get("declaredDate") == declared else events_wrong).append((r["name"], e, v, declared))
+    # At one time, a technical re-extraction comes before the change it makes way for.
+    states = sorted((e for e in r["events"] if e.get("kind") in ("first", "change", "flap", "technical")),
+                    key=lambda e: (e["_t"] or "", 0 if e.get("kind") == "technical" else 1))
+    for v in r["versions"]:
+      declared = truth.get(v.get("commit"), ("", ""))[0]
+      if not declared or v["unknown_rules"]:
+        continue
+      held = [e for e in states if e["_t"] and e["_t"] <= v["trigger"]]
+      reported = held[-1].get("declaredDate") if held else None
+      (versions_right if reported == declared else versions_wrong).append((r["name"], v, declared, reported))
+  print("Declared dates (Scripts/data/ota-genai-declared-dates.tsv, read from OTA's Markdown versions):")
+  n = len(events_right) + len(events_wrong)
+  print(f"  first/change events whose OTA version states a date: {len(events_right)}/{n} right"
+        + (f" ({100.0 * len(events_right) / n:.1f} %)" if n else ""))
+  for name, e, v, declared in events_wrong:
+    print(f"    WRONG {name} {e['_t']} {e.get('kind')}: reported {e.get('declaredDate')}, the version states {declared}")
+  for name, e, v in events_extra:
+    print(f"    EXTRA {name} {e['_t']} {e.get('kind')}: reported {e.get('declaredDate')}, the version states none")
+  m = len(versions_right) + len(versions_wrong)
+  print(f"  OTA versions that state a date, date of the version PolicyWatch held: {len(versions_right)}/{m} right"
+        + (f" ({100.0 * len(versions_right) / m:.1f} %)" if m else ""))
+  wrong = collections.Counter((name, declared, reported) for name, v, declared, reported in versions_wrong)
+  for (name, declared, reported), count in sorted(wrong.items()):
+    print(f"    WRONG {name}: {count} version(s) state {declared}, PolicyWatch held {reported}")
+  print()
 
 
 def main():
@@ -285,6 +362,9 @@ def main():
                      f"    nearest PolicyWatch change events: before {before}, after {after}\n"
                      f"    OTA added {v['added'][:2]!r} removed {v['removed'][:2]!r}")
     for e, c, v in r["classified"]:
+      if c == "first" and e in v["early"]:
+        details.append(f"  EARLY FIRST {e['_t']}: the text of OTA's first record ({v['trigger']}), shown since this"
+                       f" snapshot (read again with the rules OTA's first record was made with)")
       if c == "early":
         details.append(f"  EARLY {e['_t']} kind={e.get('kind')} clauses={e.get('clauses')}: first snapshot showing"
                        f" (part of) the genuine change OTA recorded at {v['date']}"
@@ -314,6 +394,9 @@ def main():
       print(f"{r['name']}:")
       print("\n".join(details))
   print()
+
+  dates_report(rows, read_gold(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
+                                             "ota-genai-declared-dates.tsv")))
 
   genuine = total["OTA chg"]
   detected = total["found"] + total["early"]

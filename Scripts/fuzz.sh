@@ -69,8 +69,9 @@ sources_for() {
     dates) echo "$lib"/Extract/Dates/*.swift "$lib"/Model/*.swift ;;
     html | css)
       echo "$lib"/Extract/PageExtractor.swift "$lib"/Extract/Charset.swift "$lib"/Extract/ClauseBuilder.swift \
+        "$lib"/Extract/ScriptStripper.swift "$lib"/Extract/AttributePruning.swift \
         "$lib"/Extract/CSS/*.swift "$lib"/Extract/Dates/*.swift "$lib"/HTML/*.swift "$lib"/Model/*.swift \
-        "$lib"/Declarations/Declaration.swift
+        "$lib"/Declarations/Declaration.swift "$lib"/Support/*.swift
       ;;
   esac
 }
@@ -96,7 +97,8 @@ build() {
   link_flags=()
   swift_c=()
   read -r -a c_flags <<<"$(pkg-config --cflags libxml-2.0 libcurl)"
-  read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl)"
+  # zlib: the C shims hold the gzip reader of older stores' objects.
+  read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl zlib)"
   for flag in "${c_flags[@]}"; do swift_c+=(-Xcc "$flag"); done
   # SwiftPM generates CPolicyWatchShims' module map; outside SwiftPM we write the same one.
   cat >"$dir/modules/module.modulemap" <<MAP
@@ -106,9 +108,12 @@ module CPolicyWatchShims {
 }
 MAP
   # The C shims (only linked in if a Swift file uses them).
-  clang -c -O1 -g -fsanitize=address "${c_flags[@]}" -I "$root/Sources/CPolicyWatchShims/include" \
-    "$root/Sources/CPolicyWatchShims/pw_shims.c" -o "$dir/pw_shims.o" || return 1
-  objects=("$dir/pw_shims.o")
+  objects=()
+  for shim in pw_shims pw_xml_arena; do
+    clang -c -O1 -g -fsanitize=address "${c_flags[@]}" -I "$root/Sources/CPolicyWatchShims/include" \
+      "$root/Sources/CPolicyWatchShims/$shim.c" -o "$dir/$shim.o" || return 1
+    objects+=("$dir/$shim.o")
+  done
   local sources
   read -r -a sources <<<"$(sources_for "$name")"
   compile "$name" "${sources[@]}" && return 0

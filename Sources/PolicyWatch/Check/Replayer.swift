@@ -136,6 +136,24 @@ public struct Replayer: Sendable {
           rules.pages.map { page in (page, latest[page.id] ?? (rules.pages.count == 1 ? latest.values.first : nil)) }
         ))
     }
+    // Every attempt's files, for the recorder to read again (a streak of pages its old rules could not read, once
+    // new rules can).
+    var filesByTime: [Date: [(id: String, url: String, path: String?)]] = [:]
+    for attempt in attempts {
+      filesByTime[attempt.time] = attempt.paths.map { ($0.page.id, $0.page.fetch, $0.path) }
+    }
+    let files = filesByTime
+    let earlierPages: @Sendable (Date) -> [PageFetch]? = { time in
+      guard let pages = files[time] else { return nil }
+      var fetched: [PageFetch] = []
+      for page in pages {
+        guard let path = page.path, let bytes = FileIO.read(path) else { return nil }
+        fetched.append(PageFetch(id: page.id, url: page.url, status: 200, bytes: bytes))
+      }
+      return fetched
+    }
+    // The pages of the last attempt that showed the document (re-extracted when the rules change).
+    var lastGood: [PageFetch]? = nil
     // Snapshots are read and extracted a batch at a time on every core, then recorded in time order (recording
     // decides from the previous attempt, so it stays sequential). Memory: one batch of pages per document being
     // replayed (documents run one per core).
@@ -159,14 +177,17 @@ public struct Replayer: Sendable {
           var raw: [String: RawPage] = [:]
           for page in pages { raw[page.id] = RawPage(id: page.id, bytes: page.bytes ?? []) }
           extraction = Result { () throws(DocumentExtractionError) in
-            try DocumentExtractor.extract(attempt.rules, pages: raw)
+            try DocumentExtractor.extract(attempt.rules, pages: raw, identifyLanguage: false)
           }
         }
         prepared.set(
           index, Observation(time: attempt.time, declaration: attempt.rules, pages: pages, extraction: extraction))
       }
-      for observation in prepared.observations {
+      for var observation in prepared.observations {
+        observation.lastGoodPages = lastGood
+        observation.earlierPages = earlierPages
         let result = try recorder.record(observation)
+        if result.outcome == .recorded || result.outcome == .unchanged { lastGood = observation.pages }
         summary.snapshots += 1
         summary.events += result.events
         progress?(result)

@@ -94,9 +94,20 @@ extension ElementRole {
 }
 
 /// Cuts the visible text of DOM subtrees into clauses. One pass, iterative (an explicit stack, no recursion).
+///
+/// Pages built from inline elements that CSS shows as blocks (`<span>`s with atomic class names, no `<p>` per
+/// paragraph) would make one clause of a whole document. Blocks are found another way there: an inline element
+/// whose inline style says `display:block` (or flex, grid, list-item, table) is a block; the inline children of a
+/// block are blocks each when there are at least three, no text stands between them, and at least two of them
+/// (and a third of all) end a sentence; two or more `<br>` in a row end a clause. Failing all that, a clause longer
+/// than `longClauseBytes` is cut into its sentences (same kind, level and section path), so that a diff and the
+/// data-use report name the sentence that changed.
 struct ClauseBuilder {
   private(set) var clauses: [Clause] = []
   let source: String?
+  /// Block elements whose inline children are each a block (see the type's description).
+  private var inlineBlockParents: Set<xmlNodePtr> = []
+  static let longClauseBytes = 3_000
 
   /// Open headings, outermost first.
   private var sections: [(level: Int, text: String)] = [] {
@@ -175,8 +186,16 @@ struct ClauseBuilder {
   }
 
   private mutating func enterElement(_ node: xmlNodePtr, _ stack: inout [Event]) {
-    if ClauseBuilder.isHidden(node) { return }
-    let role = role(of: node)
+    var role = role(of: node)
+    switch ClauseBuilder.display(node) {
+    case .hidden: return
+    case .block:
+      if role == .inline || role == .link { role = .block(.paragraph) }
+    case .asIs:
+      if role == .inline || role == .link, let parent = node.pointee.parent, inlineBlockParents.contains(parent) {
+        role = .block(.paragraph)
+      }
+    }
     switch role {
     case .skip:
       return
@@ -237,6 +256,7 @@ struct ClauseBuilder {
       let level = kind == .listItem ? max(1, listDepth) : 0
       blocks.append(Block(kind: kind, level: level))
       stack.append(.leaveBlock)
+      if let parent = ClauseBuilder.inlineBlockParent(node) { inlineBlockParents.insert(parent) }
     case .list:
       flush()
       listDepth += 1
@@ -328,17 +348,125 @@ struct ClauseBuilder {
 
   private mutating func flush() {
     let index = blocks.count - 1
-    // Collapse before emptying the buffer: emptying a buffer that a copy still shares would allocate a new one.
-    let text = ClauseBuilder.collapse(bytes: blocks[index].buffer[...])
+    // Most blocks hold one paragraph of ordinary length: made into a clause without cutting anything.
+    if !ClauseBuilder.hasLineBreak(blocks[index].buffer) {
+      // Collapse before emptying the buffer: emptying a buffer that a copy still shares would allocate a new one.
+      let text = ClauseBuilder.collapse(bytes: blocks[index].buffer[...])
+      if text.utf8.count <= ClauseBuilder.longClauseBytes {
+        let links = blocks[index].links
+        blocks[index].buffer.removeAll(keepingCapacity: true)
+        blocks[index].links = []
+        blocks[index].generation += 1
+        guard !text.isEmpty else { return }
+        emit(
+          Clause(
+            kind: blocks[index].kind, text: text, section: sectionTexts, level: blocks[index].level,
+            links: links, source: source))
+        return
+      }
+    }
+    let pieces = ClauseBuilder.paragraphs(blocks[index].buffer)
     let links = blocks[index].links
     blocks[index].buffer.removeAll(keepingCapacity: true)
     blocks[index].links = []
     blocks[index].generation += 1
-    guard !text.isEmpty else { return }
-    emit(
-      Clause(
-        kind: blocks[index].kind, text: text, section: sectionTexts, level: blocks[index].level,
-        links: links, source: source))
+    for piece in pieces {
+      let text = ClauseBuilder.collapse(bytes: piece)
+      guard !text.isEmpty else { continue }
+      let kind = blocks[index].kind
+      if text.utf8.count > ClauseBuilder.longClauseBytes, kind != .preformatted {
+        for sentence in ClauseBuilder.sentences(text) {
+          emit(
+            Clause(
+              kind: kind, text: sentence, section: sectionTexts, level: blocks[index].level,
+              links: links.filter { sentence.contains($0.text) }, source: source))
+        }
+        continue
+      }
+      emit(
+        Clause(
+          kind: kind, text: text, section: sectionTexts, level: blocks[index].level,
+          links: pieces.count == 1 ? links : links.filter { text.contains($0.text) }, source: source))
+    }
+  }
+
+  static func hasLineBreak(_ buffer: [UInt8]) -> Bool {
+    buffer.withUnsafeBufferPointer { bytes in
+      bytes.baseAddress.map { memchr($0, Int32(lineBreak), bytes.count) != nil } ?? false
+    }
+  }
+
+  /// The buffer cut at runs of two or more `<br>` (only blanks between them): each run ends a paragraph.
+  static func paragraphs(_ buffer: [UInt8]) -> [ArraySlice<UInt8>] {
+    guard hasLineBreak(buffer) else { return [buffer[...]] }
+    var pieces: [ArraySlice<UInt8>] = []
+    var start = 0
+    var index = 0
+    while index < buffer.count {
+      guard buffer[index] == lineBreak else {
+        index += 1
+        continue
+      }
+      // Count the breaks of this run, skipping blanks between them.
+      var end = index + 1
+      var breaks = 1
+      var scan = end
+      while scan < buffer.count,
+        buffer[scan] == 0x20 || buffer[scan] == 0x0A || buffer[scan] == 0x09
+          || buffer[scan] == 0x0D || buffer[scan] == lineBreak
+      {
+        if buffer[scan] == lineBreak {
+          breaks += 1
+          end = scan + 1
+        }
+        scan += 1
+      }
+      if breaks >= 2 {
+        pieces.append(buffer[start..<index])
+        start = end
+      }
+      index = end
+    }
+    pieces.append(buffer[start...])
+    return pieces
+  }
+
+  /// A long text cut into sentences: after ".", "!" or "?" (and any closing quotes or brackets) followed by a
+  /// space and a capital letter, a digit or an opening quote or bracket; and at line breaks.
+  static func sentences(_ text: String) -> [String] {
+    let scalars = Array(text.unicodeScalars)
+    var sentences: [String] = []
+    var current = String.UnicodeScalarView()
+    var index = 0
+    func finish() {
+      let sentence = String(current).trimmingCharacters(in: .whitespaces)
+      if !sentence.isEmpty { sentences.append(sentence) }
+      current = String.UnicodeScalarView()
+    }
+    while index < scalars.count {
+      let scalar = scalars[index]
+      if scalar == "\n" {
+        finish()
+        index += 1
+        continue
+      }
+      current.append(scalar)
+      index += 1
+      guard scalar == "." || scalar == "!" || scalar == "?" || scalar == "\u{3002}" else { continue }
+      while index < scalars.count, "\"')]\u{201D}\u{2019}".unicodeScalars.contains(scalars[index]) {
+        current.append(scalars[index])
+        index += 1
+      }
+      guard index + 1 < scalars.count, scalars[index] == " " else { continue }
+      let next = scalars[index + 1]
+      if next.properties.isUppercase || ("0"..."9").contains(next)
+        || "\"'(\u{201C}\u{2018}".unicodeScalars.contains(next)
+      {
+        finish()
+      }
+    }
+    finish()
+    return sentences
   }
 
   private mutating func emit(_ clause: Clause) {
@@ -426,50 +554,164 @@ struct ClauseBuilder {
     return level
   }
 
-  /// What a browser does not show: the `hidden` attribute, inline `display:none` or `visibility:hidden`.
-  /// One pass over the attributes, comparing bytes (this runs for every element).
-  static func isHidden(_ node: xmlNodePtr) -> Bool {
+  /// How an element's own attributes say it is shown.
+  enum Display { case hidden, block, asIs }
+
+  /// What a browser does not show (the `hidden` attribute, inline `display:none` or `visibility:hidden`), or shows
+  /// as a block (inline `display:block`, `flex`, `grid`, `list-item`, `table`). One pass over the attributes,
+  /// comparing bytes (this runs for every element).
+  static func display(_ node: xmlNodePtr) -> Display {
     var attribute = node.pointee.properties
+    var shown = Display.asIs
     while let current = attribute {
       attribute = current.pointee.next
       guard let name = current.pointee.name else { continue }
       let first = name[0] | 0x20
       let cName = UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)
-      if first == UInt8(ascii: "h"), strcasecmp(cName, "hidden") == 0 { return true }
+      if first == UInt8(ascii: "h"), strcasecmp(cName, "hidden") == 0 { return .hidden }
       if first == UInt8(ascii: "s"), strcasecmp(cName, "style") == 0,
-        let value = current.pointee.children, let content = value.pointee.content, styleHides(content)
+        let value = current.pointee.children, let content = value.pointee.content
       {
-        return true
+        switch styleDisplay(UnsafeBufferPointer(start: content, count: strlen(content))) {
+        case .hidden: return .hidden
+        case .block: shown = .block
+        case .asIs: break
+        }
+      }
+    }
+    return shown
+  }
+
+  static func isHidden(_ node: xmlNodePtr) -> Bool { display(node) == .hidden }
+
+  /// Whether an inline style matters to the extraction (it hides its element or shows it as a block):
+  /// `ScriptStripper` keeps such styles and cuts the others.
+  static func styleMatters(_ style: UnsafeBufferPointer<UInt8>) -> Bool { styleDisplay(style) != .asIs }
+
+  /// The block (or inline) element whose inline children are each a block, when `block`'s children (or those of
+  /// its only inline child, down to three levels) look like paragraphs drawn by CSS: at least three inline
+  /// elements, no text between them but blanks, and at least two of them, and a third of all, ending a sentence.
+  static func inlineBlockParent(_ block: xmlNodePtr) -> xmlNodePtr? {
+    var parent = block
+    for _ in 0..<3 {
+      // First the shape (cheap, and most blocks fail it at once), then the sentence ends.
+      var inline = 0
+      var only: xmlNodePtr? = nil
+      var child = parent.pointee.children
+      while let node = child {
+        child = node.pointee.next
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+          if let content = node.pointee.content, !isBlank(content) { return nil }
+        case XML_ELEMENT_NODE:
+          guard let name = node.pointee.name else { continue }
+          switch ElementRole.of(cName: name) {
+          case .inline, .link:
+            inline += 1
+            only = node
+          case .lineBreak, .skip: continue
+          default: return nil
+          }
+        default: continue
+        }
+      }
+      if inline >= 3 {
+        var sentences = 0
+        var node = parent.pointee.children
+        while let current = node {
+          node = current.pointee.next
+          guard current.pointee.type == XML_ELEMENT_NODE, let name = current.pointee.name else { continue }
+          let role = ElementRole.of(cName: name)
+          if role == .inline || role == .link, endsSentence(current) { sentences += 1 }
+        }
+        return sentences >= 2 && sentences * 3 >= inline ? parent : nil
+      }
+      guard inline == 1, let wrapper = only else { return nil }
+      parent = wrapper
+    }
+    return nil
+  }
+
+  /// Whether a text holds only blanks.
+  static func isBlank(_ text: UnsafePointer<xmlChar>) -> Bool {
+    var index = 0
+    while text[index] != 0 {
+      let byte = text[index]
+      if byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D { return false }
+      index += 1
+    }
+    return true
+  }
+
+  /// Whether the last text in an element ends a sentence (".", "!", "?", ":" or ";", before closing quotes or
+  /// brackets). Follows last children down, skipping blank texts; bounded.
+  static func endsSentence(_ element: xmlNodePtr) -> Bool {
+    var node: xmlNodePtr? = element.pointee.last
+    var steps = 0
+    while let current = node, steps < 64 {
+      steps += 1
+      switch current.pointee.type {
+      case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+        if let content = current.pointee.content {
+          var end = strlen(content)
+          while end > 0 {
+            let byte = content[end - 1]
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x22 || byte == 0x27
+              || byte == 0x29 || byte == 0x5D
+            {
+              end -= 1
+              continue
+            }
+            return byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3A || byte == 0x3B
+          }
+        }
+        node = current.pointee.prev
+      case XML_ELEMENT_NODE:
+        node = current.pointee.last ?? current.pointee.prev
+      default:
+        node = current.pointee.prev
       }
     }
     return false
   }
 
-  /// Whether an inline style contains `display:none` or `visibility:hidden` (case and spaces ignored).
-  static func styleHides(_ style: UnsafePointer<xmlChar>) -> Bool {
-    styleHides(UnsafeBufferPointer(start: style, count: strlen(style)))
-  }
-
-  /// `styleHides` on a value's bytes (`ScriptStripper` asks it of attribute values before libxml2 parses them).
-  static func styleHides(_ style: UnsafeBufferPointer<UInt8>) -> Bool {
-    var compact: [UInt8] = []
-    compact.reserveCapacity(style.count)
-    for var byte in style {
-      if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
-      if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-      compact.append(byte)
-    }
-    func contains(_ needle: StaticString) -> Bool {
-      let count = needle.utf8CodeUnitCount
-      guard compact.count >= count else { return false }
-      let pointer = needle.utf8Start
-      outer: for start in 0...(compact.count - count) {
-        for offset in 0..<count where compact[start + offset] != pointer[offset] { continue outer }
+  /// `display` of an inline style's value (case and blanks ignored): hidden by `display:none` or
+  /// `visibility:hidden`, a block by `display:block`, `flex`, `grid`, `list-item` or `table` (each also as the start
+  /// of a longer value). One pass over the value (`ScriptStripper` asks it of every style attribute of a page).
+  static func styleDisplay(_ style: UnsafeBufferPointer<UInt8>) -> Display {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, style.count)) { compact in
+      var count = 0
+      for var byte in style {
+        if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { continue }
+        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+        compact[count] = byte
+        count += 1
+      }
+      func matches(_ word: StaticString, at index: Int) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard index + length <= count else { return false }
+        let pointer = word.utf8Start
+        for offset in 0..<length where compact[index + offset] != pointer[offset] { return false }
         return true
       }
-      return false
+      var shown = Display.asIs
+      var index = 0
+      while index < count {
+        if compact[index] == UInt8(ascii: "d"), matches("display:", at: index) {
+          let value = index + 8
+          if matches("none", at: value) { return .hidden }
+          if matches("block", at: value) || matches("flex", at: value) || matches("grid", at: value)
+            || matches("list-item", at: value) || matches("table", at: value)
+          {
+            shown = .block
+          }
+        } else if compact[index] == UInt8(ascii: "v"), matches("visibility:hidden", at: index) {
+          return .hidden
+        }
+        index += 1
+      }
+      return shown
     }
-    return contains("display:none") || contains("visibility:hidden")
   }
 
   /// Whether a selected node sits inside something a browser does not show.

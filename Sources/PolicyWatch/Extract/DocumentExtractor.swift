@@ -17,8 +17,25 @@ public struct RawPage: Sendable {
 public struct ExtractedDocument: Sendable {
   public var clauses: [Clause]
   public var declaredDates: [DeclaredDate]
+  /// The document's language: told from its text (`LanguageIdentifier`) when extraction was asked to, otherwise
+  /// the hint.
   public var language: String?
   public var title: String?
+  /// The first page's `<html lang>`, lowercased (only a hint: templates keep it whatever language the text is in).
+  public var languageHint: String?
+  /// Whether `language` was settled by the text itself.
+  public var languageConfident = false
+
+  /// Tells the language from the text (see `LanguageIdentifier`) and, when it is not the hint's, reads the
+  /// declared dates again in that language (it decides how "03/04/2024" reads). Extraction does this unless asked
+  /// not to; `replay` asks the recorder to do it only for text that changed.
+  public mutating func identifyLanguage() {
+    let found = LanguageIdentifier.identify(clauses, hint: languageHint)
+    languageConfident = found.confident
+    guard found.language != language else { return }
+    language = found.language
+    declaredDates = DeclaredDateParser.find(in: clauses, language: language)
+  }
 }
 
 /// Why a document could not be extracted, naming the page.
@@ -34,11 +51,13 @@ public struct DocumentExtractionError: Error, Sendable, CustomStringConvertible 
 public enum DocumentExtractor {
   /// Bumped whenever extraction gives different clauses for the same bytes; a change triggers a technical
   /// re-extraction of every document's latest snapshot (recorded as `technical`, never as a policy change).
-  public static let version = 1
+  public static let version = 2
 
-  public static func extract(_ declaration: DocumentDeclaration, pages: [String: RawPage])
-    throws(DocumentExtractionError) -> ExtractedDocument
-  {
+  /// `identifyLanguage: false` leaves `language` at the pages' `lang` hint (cheaper: the recorder identifies the
+  /// language only of a text that changed, with `ExtractedDocument.identifyLanguage`).
+  public static func extract(
+    _ declaration: DocumentDeclaration, pages: [String: RawPage], identifyLanguage: Bool = true
+  ) throws(DocumentExtractionError) -> ExtractedDocument {
     var clauses: [Clause] = []
     var language: String?
     var title: String?
@@ -72,9 +91,11 @@ public enum DocumentExtractor {
         throw DocumentExtractionError(page: page.id, cause: error.description, selectorMissed: missed)
       }
     }
-    return ExtractedDocument(
+    var document = ExtractedDocument(
       clauses: clauses, declaredDates: DeclaredDateParser.find(in: clauses, language: language), language: language,
-      title: title)
+      title: title, languageHint: language)
+    if identifyLanguage { document.identifyLanguage() }
+    return document
   }
 
   /// A fingerprint of the rules in force and of the extractor, to notice when either changes.

@@ -139,9 +139,10 @@ enum ScriptStripper {
           return
         }
         if isName(name, "style"), let value {
-          // Kept when it hides its element, or cannot be judged (a character reference); cut otherwise.
+          // Kept when it hides its element or shows it as a block, or cannot be judged (a character reference); cut
+          // otherwise.
           guard pruning.style, !contains(value, 0x26),
-            !ClauseBuilder.styleHides(UnsafeBufferPointer(rebasing: input[value]))
+            !ClauseBuilder.styleMatters(UnsafeBufferPointer(rebasing: input[value]))
           else { return }
         } else if isName(name, "style"), !pruning.style {
           return

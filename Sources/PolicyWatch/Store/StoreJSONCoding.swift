@@ -189,6 +189,7 @@ extension VersionRecord {
       writer.member("date", date.date)
       writer.member("kind", date.kind.rawValue)
       writer.member("phrase", date.phrase)
+      writer.member("precision", date.precision?.rawValue)
       writer.endObject()
     }
     writer.endArray()
@@ -488,8 +489,11 @@ struct StoreJSONReader {
     var ambiguous: Bool?
     var phrase: String?
     var clauseIndex: Int??
+    var precision: DeclaredDatePrecision??
     let complete = object { reader, name in
       switch name {
+      case "precision":
+        return reader.setOptional(&precision) { $0.string().flatMap(DeclaredDatePrecision.init(rawValue:)) }
       case "kind": return Self.set(&kind, reader.string().flatMap(DeclaredDateKind.init(rawValue:)))
       case "date": return Self.set(&date, reader.string())
       case "ambiguous": return Self.set(&ambiguous, reader.bool())
@@ -499,7 +503,9 @@ struct StoreJSONReader {
       }
     }
     guard complete, let kind, let date, let ambiguous, let phrase else { return nil }
-    return DeclaredDate(kind: kind, date: date, ambiguous: ambiguous, phrase: phrase, clauseIndex: clauseIndex ?? nil)
+    return DeclaredDate(
+      kind: kind, date: date, ambiguous: ambiguous, phrase: phrase, clauseIndex: clauseIndex ?? nil,
+      precision: precision ?? nil)
   }
 
   private mutating func stringMap() -> [String: String]? {

@@ -79,6 +79,13 @@ public struct StoreEvent: Sendable, Codable, Equatable {
   public var clauses: ClauseCounts?
   public var reason: String?
   public var dataUse: [DataUseFinding]?
+  /// `month` when the document gives only a month and a year (`declaredDate` is then the first of the month);
+  /// absent for a whole date.
+  public var declaredDatePrecision: DeclaredDatePrecision? = nil
+  public var previousDeclaredDatePrecision: DeclaredDatePrecision? = nil
+  /// True when `declaredDate` is an effective date to come: the page announces a version that takes effect after
+  /// the day it was first seen (and may still show the version in force until then); absent otherwise.
+  public var declaredDateUpcoming: Bool? = nil
 }
 
 /// An extracted text version, stored once per distinct text in `versions/<id>.json`.
@@ -97,11 +104,12 @@ public struct VersionRecord: Sendable, Codable, Equatable {
   /// For `combine` documents: each page's raw snapshot hash.
   public var pages: [String: String]?
 
-  /// The declared date that matters: the latest effective date, else the latest updated date.
-  public var declaredDate: String? {
-    let effective = declaredDates.filter { $0.kind == .effective }.map(\.date).max()
-    return effective ?? declaredDates.map(\.date).max()
-  }
+  /// The date the document declares about itself (`DocumentDate`: in its opening, else about the whole
+  /// document…; an effective date before an updated one, the later before the earlier).
+  public var declaredDate: String? { documentDate?.date }
+
+  /// The declared date that `declaredDate` reports, with its kind, precision and phrase.
+  public var documentDate: DeclaredDate? { DocumentDate.choose(declaredDates, clauses: clauses) }
 }
 
 /// Per-page state kept between runs (validators, the latest raw bytes).

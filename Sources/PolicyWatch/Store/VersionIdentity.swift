@@ -4,27 +4,79 @@ import Foundation
 ///
 /// Built from each clause's comparison key, lowercased, with what real pages change on every fetch without the
 /// policy changing taken out: dates written in another format ("February 24, 2025" / "24 February 2025") are
-/// rewritten as ISO dates, relative times ("updated 3 days ago") are blanked, and interface-only clauses ("Back to
-/// top", "Copy link") are dropped. Clause order does not count: the same clauses in another order (a layout
-/// change) are the same version. Link targets and markup never reach the keys.
+/// rewritten as ISO dates, relative times ("updated 3 days ago") are blanked, interface-only clauses ("Back to
+/// top", "Copy link") are dropped, and so are screen-reader notes glued to link texts ("More InformationOpens in
+/// new tab"). A declared-date line counts by its dates and words only (`DateLine`: not by how the interface text
+/// beside it is glued or formatted), and a clause that is only the short text of one link right beside a date
+/// line ("Previous version") is interface text. Clause order does not count: the same clauses in another order (a
+/// layout change) are the same version. Link targets and markup never reach the keys.
 public enum VersionIdentity {
   public static func id(of clauses: [Clause]) -> String {
-    let keys = clauses.compactMap(canonicalKey).sorted()
+    let keys = identityKeys(of: clauses).sorted()
     return String(SHA256.hex(keys.joined(separator: "\n")).prefix(20))
   }
 
+  /// The keys the clauses contribute to their version's identity, in clause order (interface text left out).
+  static func identityKeys(of clauses: [Clause]) -> [String] {
+    var keys: [String?] = []
+    keys.reserveCapacity(clauses.count)
+    var dateLines: [Int] = []
+    for (index, clause) in clauses.enumerated() {
+      let (key, isDateLine) = canonical(clause)
+      keys.append(key)
+      if isDateLine { dateLines.append(index) }
+    }
+    for line in dateLines {
+      for neighbour in [line - 1, line + 1] where clauses.indices.contains(neighbour) {
+        if isShortLinkText(clauses[neighbour]) { keys[neighbour] = nil }
+      }
+    }
+    return keys.compactMap { $0 }
+  }
+
   /// The key a clause contributes to its version's identity, or nil for interface text.
-  static func canonicalKey(_ clause: Clause) -> String? {
+  static func canonicalKey(_ clause: Clause) -> String? { canonical(clause).key }
+
+  /// The identity key of a clause, and whether it is a declared-date line.
+  private static func canonical(_ clause: Clause) -> (key: String?, isDateLine: Bool) {
     var key = clause.key.lowercased()
     // Byte-level tests first: Foundation's trimming and searching cost more than the rest of the identity.
     if key.utf8.count <= chromeMaxLength {
       let bytes = Array(key.utf8)
       let trimmed = bytes.drop { chromeTrim.contains($0) }.reversed().drop { chromeTrim.contains($0) }.reversed()
-      if chrome.contains(String(decoding: trimmed, as: UTF8.self)) { return nil }
+      if chrome.contains(String(decoding: trimmed, as: UTF8.self)) { return (nil, false) }
     }
-    if containsYear(key) { key = canonicalDates(key) }
+    if contains(key, "opens in ") { key = dropScreenReaderNotes(key) }
+    if containsYear(key) {
+      if key.utf8.count <= DateLine.maxBytes, let line = DateLine.identityKey(text: clause.text, links: clause.links) {
+        return (line, true)
+      }
+      key = canonicalDates(key)
+    }
     if contains(key, " ago") { key = blankRelativeTimes(key) }
-    return key.isEmpty ? nil : key
+    return (key.isEmpty ? nil : key, false)
+  }
+
+  /// A clause that is all the text of its one link, in at most four words ("Previous version", "Download PDF").
+  static func isShortLinkText(_ clause: Clause) -> Bool {
+    guard clause.links.count == 1, clause.key.utf8.count <= chromeMaxLength,
+      TextNormalization.key(clause.links[0].text) == clause.key
+    else { return false }
+    return DateLine.words(of: clause.key).count <= 4
+  }
+
+  /// What screen readers are told about a link, as pages write it into the link's text: "Opens in new tab".
+  static let screenReaderNotes = [
+    "(opens in a new tab)", "(opens in new tab)", "(opens in a new window)", "(opens in new window)",
+    "opens in a new tab", "opens in new tab", "opens in a new window", "opens in new window",
+  ]
+
+  static func dropScreenReaderNotes(_ key: String) -> String {
+    var key = key
+    for note in screenReaderNotes where contains(key, note) {
+      key = key.replacingOccurrences(of: note, with: " ")
+    }
+    return key.split(separator: " ").joined(separator: " ")
   }
 
   static let chromeTrim: Set<UInt8> = Set(" .:!?".utf8)
@@ -136,30 +188,5 @@ public enum VersionIdentity {
       index += 1
     }
     return words.filter { !$0.isEmpty }.joined(separator: " ")
-  }
-}
-
-/// Recognises pages that are not the document: error pages and bot walls served with status 200.
-public enum PageHealth {
-  static let phrases = [
-    "access denied", "just a moment", "enable javascript", "javascript is disabled", "javascript is required",
-    "please turn javascript on", "this page isn't available", "this page is not available", "page not found",
-    "404 not found", "403 forbidden", "captcha", "are you a robot", "verify you are human", "verify you are a human",
-    "checking your browser", "attention required", "you have been blocked", "request blocked", "too many requests",
-    "unusual traffic", "service unavailable", "something went wrong", "an error occurred", "error 404", "error 403",
-    "temporarily unavailable", "sign in to continue", "log in to continue",
-  ]
-
-  /// Why the page looks like an error or bot page, or nil. Only short pages qualify: a real policy that mentions
-  /// CAPTCHAs in passing is long.
-  public static func problem(clauses: [Clause], title: String?) -> String? {
-    let text = clauses.prefix(60).map(\.key).joined(separator: " ").lowercased()
-    guard text.count < 4000 else { return nil }
-    let haystack = (title?.lowercased() ?? "") + " " + text
-    for phrase in phrases where haystack.contains(phrase) {
-      return "looks like an error or bot page (\"\(phrase)\")"
-    }
-    if clauses.isEmpty { return "the page has no text (it may need JavaScript, which PolicyWatch does not run)" }
-    return nil
   }
 }

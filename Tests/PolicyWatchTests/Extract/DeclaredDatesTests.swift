@@ -36,6 +36,9 @@ struct DeclaredDatesTests {
       kind: .effective, date: "2019-12-02"),
     Case(text: "Privacy Policy (effective 1 Aug 2022)", language: "en", kind: .effective, date: "2022-08-01"),
     Case(text: "Last updated – 06.05.2021", language: "en-GB", kind: .updated, date: "2021-05-06"),
+    // Markup glues neighbouring link texts to the date line.
+    Case(text: "Effective 12 January 2026Previous Version", language: "en", kind: .effective, date: "2026-01-12"),
+    Case(text: "Previous VersionEffective 12 January 2026", language: "en", kind: .effective, date: "2026-01-12"),
   ]
 
   static let french: [Case] = [
@@ -56,9 +59,7 @@ struct DeclaredDatesTests {
     Case(text: "Zuletzt aktualisiert am 18. September 2024", language: "de", kind: .updated, date: "2024-09-18"),
     Case(text: "Inkrafttreten: 1. März 2025", language: "de", kind: .effective, date: "2025-03-01"),
     Case(text: "Letzte Änderung: 7. Okt. 2020", language: "de", kind: .updated, date: "2020-10-07"),
-    Case(
-      text: "Datenschutzhinweise, Stand Mai 2024, Fassung vom 02.05.2024", language: "de", kind: .updated,
-      date: "2024-05-02"),
+    Case(text: "Datenschutzhinweise, Fassung vom 02.05.2024", language: "de", kind: .updated, date: "2024-05-02"),
   ]
 
   static let spanish: [Case] = [

@@ -67,7 +67,10 @@ struct HTMLArenaTests {
     let document = try HTMLDocument(bytes: Array(html.utf8))
     #expect(!document.treeIsInArena)
     let clauses = try PageExtractor.extract(bytes: Array(html.utf8), select: [.css("main")]).clauses
-    #expect(clauses.map(\.text) == [long.trimmingCharacters(in: .whitespaces), "Fin."])
+    // A clause that long is cut into its sentences.
+    #expect(clauses.count == 60_001)
+    #expect(clauses.dropLast().allSatisfy { $0.text == "Nous conservons les journaux." })
+    #expect(clauses.last?.text == "Fin.")
   }
 
   @Test("POLICYWATCH_XML_ARENA=0 (malloc, for valgrind) extracts the same clauses as the arenas")

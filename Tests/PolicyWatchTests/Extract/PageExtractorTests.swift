@@ -304,8 +304,9 @@ struct ExtractionFastPathTests {
   @Test func unicodeSpacesCollapseAndOtherCharactersStay() throws {
     let html =
       "<p>\u{A0} Données\u{A0}\u{A0}personnelles\u{2003}–\u{3000}“consent”\u{202F}🙂\t\n é </p>"
-      + "<p>line one <br> <br>\u{A0}line two\u{A0}</p>"
-    #expect(try texts(html) == ["Données personnelles – “consent” 🙂 é", "line one\nline two"])
+      + "<p>line one <br>\u{A0}line two\u{A0}<br> <br>\u{A0}new paragraph</p>"
+    // One <br> breaks a line; a run of them ends the paragraph.
+    #expect(try texts(html) == ["Données personnelles – “consent” 🙂 é", "line one\nline two", "new paragraph"])
   }
 
   @Test func upperCaseMarkupIsRecognised() throws {

@@ -27,12 +27,61 @@ struct TextNormalizationTests {
       #expect(TextNormalization.key(text) == TextNormalization.normalizedKey(text), "\(text.debugDescription)")
       if TextNormalization.isASCIIKey(text) {
         fast += 1
-        #expect(TextNormalization.normalizedKey(text) == text, "\(text.debugDescription)")
+        #expect(TextNormalization.collapsedKey(text) == text, "\(text.debugDescription)")
       }
     }
     #expect(fast > 500, "the fast path was taken \(fast) times")
     for text in ["", "a", "We sell data.", "a\u{1}b"] { #expect(TextNormalization.isASCIIKey(text)) }
-    for text in [" a", "a ", "a  b", "a\tb", "a`b", "caf\u{E9}"] { #expect(!TextNormalization.isASCIIKey(text)) }
+    for text in [" a", "a ", "a  b", "a\tb", "a`b", "caf\u{E9}", "a .", "( a"] {
+      #expect(!TextNormalization.isASCIIKey(text))
+    }
+  }
+
+  @Test("spaces that inline markup leaves before punctuation are not part of the key")
+  func spacesBeforePunctuation() {
+    #expect(TextNormalization.key("Write to privacy@example.com .") == "Write to privacy@example.com.")
+    #expect(
+      TextNormalization.key("data ( such as your name ) , and more ; see below !")
+        == "data (such as your name), and more; see below!")
+    #expect(TextNormalization.key("Mise \u{E0} jour\u{A0}: 3 mars") == "Mise \u{E0} jour: 3 mars")
+    #expect(TextNormalization.key("a \u{2026}") == "a...")
+  }
+
+  @Test(
+    "numbering that changes style gives the same key",
+    arguments: [
+      ("A.1. \"Customer Data\" means data you submit.", "\"Customer Data\" means data you submit."),
+      ("1. \"Customer Data\" means data you submit.", "\"Customer Data\" means data you submit."),
+      ("(a) the service is available", "the service is available"),
+      ("a. the service is available", "the service is available"),
+      ("iv) the service is available", "the service is available"),
+      ("(IV) the service is available", "the service is available"),
+      ("12.3.4 Retention", "Retention"),
+      ("B.3.a. \"sell\" or \"share\" personal data", "\"sell\" or \"share\" personal data"),
+      ("2.iv. the processor", "the processor"),
+      ("3 Definitions", "Definitions"),
+      ("1.Introduction", "Introduction"),
+      ("2. (b) we may share it", "we may share it"),
+      ("\u{2022} We sell nothing.", "We sell nothing."),
+      ("- We sell nothing.", "We sell nothing."),
+      ("B.", ""),
+      ("(c)", ""),
+    ])
+  func markers(text: String, key: String) {
+    #expect(TextNormalization.key(text) == key)
+    #expect(TextNormalization.normalizedKey(text) == key)
+  }
+
+  @Test(
+    "words, numbers and abbreviations that look like markers stay",
+    arguments: [
+      "U.S. law applies.", "i.e. the account", "e.g. your name", "2024. The year", "3.5 million users",
+      "30 days after", "1.5GB of storage", "Mr. Smith", "No. 5 of the list", "-", "*", "-5% off", "(ab) c",
+      "1 in 3 users",
+      "A user may ask.", "I agree.", "civil. Rights", "U.K. users", "at 9 a.m. daily",
+    ])
+  func notMarkers(text: String) {
+    #expect(TextNormalization.key(text) == text)
   }
 
   @Test("version identity's byte searches agree with String's")

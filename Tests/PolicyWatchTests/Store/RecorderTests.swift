@@ -129,7 +129,8 @@ struct RecorderTests {
       ("2024-01-10T00-00-00Z", HistoryBuilder.page(baseClauses)),
       ("2024-01-11T00-00-00Z", HistoryBuilder.page(Array(baseClauses.prefix(2)))),  // lost most of its text
       ("2024-01-12T00-00-00Z", "<html><body><div>Service Unavailable</div></body></html>"),  // no <main>
-      ("2024-01-13T00-00-00Z", HistoryBuilder.page(baseClauses, lang: "fr")),  // another language
+      // French text under the template's lang="en": another language, told from the text.
+      ("2024-01-13T00-00-00Z", HistoryBuilder.page((0..<10).map { LanguageFixtures.french[$0 % 4] }, lang: "en")),
       ("2024-01-14T00-00-00Z", HistoryBuilder.page(changed, date: "January 14, 2024")),
     ])
     let store = TemporaryDirectory("store")
@@ -144,6 +145,22 @@ struct RecorderTests {
     #expect(timeline.map(\.outcome) == [.recorded, .inaccessible, .inaccessible, .inaccessible, .recorded])
     #expect(timeline[2].reason?.contains("selector main matched nothing") == true)
     #expect(timeline[3].reason?.contains("another language") == true)
+  }
+
+  @Test func aLangAttributeAloneDoesNotMakeAnotherLanguage() throws {
+    // The site's template says lang="fr" on an English page: the text decides, and the change is a change.
+    let folder = TemporaryDirectory("hist")
+    var changed = baseClauses
+    changed[2] = "Clause 3: we keep account data for ninety days after you close your account."
+    try HistoryBuilder(folder.path).write([
+      ("2024-01-10T00-00-00Z", HistoryBuilder.page(baseClauses)),
+      ("2024-01-11T00-00-00Z", HistoryBuilder.page(changed, lang: "fr")),
+    ])
+    let store = TemporaryDirectory("store")
+    let summary = try Replayer(recorder: Recorder(store: try SnapshotStore(path: store.path, create: true))).replay(
+      directory: folder.path)
+    #expect(summary.events.map(\.kind) == [.first, .change])
+    #expect(summary.events[1].clauses == ClauseCounts(added: 0, removed: 0, modified: 1))
   }
 
   @Test func backdatedChangeIsFlagged() throws {
@@ -243,7 +260,8 @@ struct RecorderTests {
   @Test(
     "LinkedIn's history: AI training first seen 2024-09-19, declared September 18, and reported first",
     .enabled(
-      if: FileManager.default.fileExists(atPath: TestPaths.corpus.path + "/linkedin-privacy"), "needs ../shared/corpus")
+      if: FileManager.default.fileExists(atPath: TestPaths.corpus.appendingPathComponent("linkedin-privacy").path),
+      "needs ../shared/corpus/linkedin-privacy")
   )
   func linkedInHistory() throws {
     let corpus = TestPaths.corpus.appendingPathComponent("linkedin-privacy").path

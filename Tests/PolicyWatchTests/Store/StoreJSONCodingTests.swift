@@ -47,7 +47,8 @@ struct StoreJSONCodingTests {
           kind: random.next() % 2 == 0 ? .effective : .updated,
           date: "2024-0\(1 + random.next() % 9)-1\(random.next() % 9)",
           ambiguous: random.next() % 2 == 0, phrase: text(&random),
-          clauseIndex: random.next() % 2 == 0 ? Int(random.next() % 1000) - 10 : nil))
+          clauseIndex: random.next() % 2 == 0 ? Int(random.next() % 1000) - 10 : nil,
+          precision: [nil, .day, .month][Int(random.next() % 3)]))
     }
     var pages: [String: String]? = nil
     if random.next() % 3 == 0 {

@@ -51,10 +51,14 @@ struct ScannedDate: Sendable {
   var month: Int
   var day: Int
   var ambiguous: Bool
+  /// Only a month and a year ("September 2024"): `day` is 1.
+  var monthOnly = false
   /// From the keyword to the end of the date, whitespace collapsed.
   var phrase: String
   /// UTF-8 offset of the date itself (not of the keyword), to find the clause it came from.
   var dateUTF8Start: Int
+  /// UTF-8 offsets of the whole phrase, keyword to date.
+  var phraseUTF8Range: Range<Int> = 0..<0
 
   var isoDate: String {
     func pad(_ value: Int, _ width: Int) -> String {
@@ -189,7 +193,8 @@ struct DateScanner {
         let last = self.token(at: parsed.end - 1) ?? token
         let date = ScannedDate(
           kind: keyword.kind, year: parsed.year, month: parsed.month, day: parsed.day, ambiguous: parsed.ambiguous,
-          phrase: phrase(from: keywordToken.start, to: last.end), dateUTF8Start: token.start)
+          monthOnly: parsed.monthOnly, phrase: phrase(from: keywordToken.start, to: last.end),
+          dateUTF8Start: token.start, phraseUTF8Range: keywordToken.start..<max(keywordToken.start, last.end))
         return (date, parsed.end)
       }
       // After a line break only punctuation (Markdown emphasis, a bullet) may come before the date.
@@ -236,6 +241,7 @@ struct DateScanner {
     var day: Int
     var ambiguous: Bool
     var end: Int  // position after the last token of the date
+    var monthOnly = false
   }
 
   /// A date starting at `position`: an optional weekday, then a numeric, day-first or month-first date.
@@ -329,10 +335,23 @@ struct DateScanner {
     return validated(year: year, month: month, day: day, ambiguous: false, end: cursor + 1)
   }
 
-  /// September 18, 2024, Sept. 18th, 2024, Sep 18 2024.
+  /// September 18, 2024, Sept. 18th, 2024, Sep 18 2024; a month and a year alone: September 2024, Sept. 2024,
+  /// September, 2024 (precision: month).
   private mutating func monthFirstDate(at position: Int, month: Int) -> ParsedDate? {
     var cursor = position + 1
     if let dot = sameLine(cursor), dot.isPunct("."), !dot.spaceBefore { cursor += 1 }
+    var yearCursor = cursor
+    if let comma = sameLine(yearCursor), comma.isPunct(",") { yearCursor += 1 }
+    if let yearToken = sameLine(yearCursor), yearToken.length == 4, let year = yearToken.number,
+      var parsed = validated(year: year, month: month, day: 1, ambiguous: false, end: yearCursor + 1)
+    {
+      // Not the start of "2024-09-18" or "2024/9/18" (a numeric date after a month name is no month and year).
+      if let after = sameLine(yearCursor + 1), !after.spaceBefore, after.isPunct("-") || after.isPunct("/") {
+        return nil
+      }
+      parsed.monthOnly = true
+      return parsed
+    }
     guard let dayToken = sameLine(cursor), dayToken.length <= 2, let day = dayToken.number else { return nil }
     cursor = skipOrdinal(after: cursor)
     if let comma = sameLine(cursor), comma.isPunct(",") { cursor += 1 }

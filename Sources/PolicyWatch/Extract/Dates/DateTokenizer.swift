@@ -152,16 +152,23 @@ struct DateTokenizer {
     return token
   }
 
+  /// A word: letters (and combining marks) up to anything else, or up to a capital right after a small letter:
+  /// markup glues words of neighbouring elements ("Previous VersionEffective 1 March 2026"), and a keyword glued so
+  /// is still a keyword.
   private mutating func word() -> DateToken {
     let start = offset
     var length = 0
     var hash = Self.fnvOffset
+    var afterSmallLetter = false
     while offset < bytes.count {
       let byte = bytes[offset]
       if byte < 0x80 {
         // ASCII fast path: letters continue the word, anything else ends it.
         let lower = byte | 0x20
         guard lower >= 0x61 && lower <= 0x7A else { break }
+        let small = byte == lower
+        if afterSmallLetter && !small { break }
+        afterSmallLetter = small
         if length < Self.maxWordLength { hash = (hash ^ UInt64(lower)) &* Self.fnvPrime }
         length += 1
         offset += 1
@@ -170,6 +177,7 @@ struct DateTokenizer {
       let (scalar, width) = decode(at: offset)
       let scalarClass = Self.classify(scalar)
       guard scalarClass == .letter || scalarClass == .mark || scalarClass == .ignorable else { break }
+      afterSmallLetter = false
       if scalarClass == .letter {
         if length < Self.maxWordLength {
           Self.fold(scalar) { folded in

@@ -14,8 +14,10 @@ enum DateVocabulary {
 
   private static let effectivePhrases = [
     // English
-    "effective", "effective date", "date effective", "in effect", "takes effect", "comes into effect",
-    "came into effect", "entry into force", "entered into force", "enters into force", "comes into force",
+    "effective", "effective date", "date effective", "in effect", "takes effect", "take effect", "took effect",
+    "comes into effect", "came into effect", "go into effect", "goes into effect", "went into effect",
+    "become effective", "becomes effective", "became effective", "entry into force", "entered into force",
+    "enters into force", "comes into force",
     // French
     "en vigueur", "entrée en vigueur", "date d'entrée en vigueur", "date d'effet", "prend effet", "date d'application",
     // (not a bare "applicable": "Regulation (EU) 2016/679 … applicable since 25 May 2018" is about a law)
@@ -86,14 +88,16 @@ enum DateVocabulary {
     firstTokenFilter[Int(hash & 0xFFF) >> 6] & (1 << (hash & 63)) != 0 && firstTokenHashes.contains(hash)
   }
 
-  /// Tokens that may stand between a keyword and its date: "Effective as of", "Last updated on:",
-  /// "Mis à jour le", "Gültig ab", "Vigente a partir del", "In vigore dal", "the effective date of this policy is",
+  /// Tokens that may stand between a keyword and its date: "Effective as of", "Last updated on:", "UPDATED AS OF:",
+  /// "Effective starting:", "Mis à jour le", "Gültig ab", "Vigente a partir del", "In vigore dal", "the effective
+  /// date of this policy is",
   /// Markdown emphasis and table bars. Anything else ends the search, which keeps "effective 30 days after…" and
   /// "updated regularly; by March 2025…" from producing dates.
   static let connectors: Set<String> = {
     let words = [
       "on", "as", "of", "at", "from", "since", "the", "is", "was", "be", "this", "these", "our", "policy", "privacy",
-      "notice", "terms", "statement", "agreement", "document", "version", "date", "and",
+      "notice", "terms", "statement", "agreement", "document", "version", "date", "and", "starting", "beginning",
+      "commencing",
       "le", "la", "les", "du", "au", "a", "à", "compter", "partir", "de", "des", "dès", "depuis", "en", "cette",
       "ce", "présente", "présentes", "politique", "conditions", "est", "sont",
       "am", "ab", "seit", "vom", "zum", "per", "der", "die", "dem", "diese", "dieser", "ist",

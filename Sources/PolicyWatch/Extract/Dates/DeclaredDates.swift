@@ -7,11 +7,21 @@ public enum DeclaredDateKind: String, Sendable, Codable {
   case updated
 }
 
+/// How much of a declared date the document gives.
+public enum DeclaredDatePrecision: String, Sendable, Codable {
+  /// "September 18, 2024".
+  case day
+  /// "Last updated: September 2024": `date` is then the first of the month.
+  case month
+}
+
 /// A date a document states about itself.
 public struct DeclaredDate: Sendable, Hashable, Codable {
   public var kind: DeclaredDateKind
-  /// ISO calendar date, "2024-09-18".
+  /// ISO calendar date, "2024-09-18" (the first of the month when `precision` is `month`).
   public var date: String
+  /// `month` when the document gives only a month and a year; nil (absent from JSON) for a whole date.
+  public var precision: DeclaredDatePrecision?
   /// A numeric date whose day/month order neither its numbers nor the page's language could settle
   /// ("03/04/2024" on a page without a language). `date` is then a guess: day first for "." and "-", month first
   /// for "/".
@@ -22,9 +32,13 @@ public struct DeclaredDate: Sendable, Hashable, Codable {
   /// Index of the clause the date came from, when found in clauses.
   public var clauseIndex: Int?
 
-  public init(kind: DeclaredDateKind, date: String, ambiguous: Bool, phrase: String, clauseIndex: Int? = nil) {
+  public init(
+    kind: DeclaredDateKind, date: String, ambiguous: Bool, phrase: String, clauseIndex: Int? = nil,
+    precision: DeclaredDatePrecision? = nil
+  ) {
     self.kind = kind
     self.date = date
+    self.precision = precision == .day ? nil : precision
     self.ambiguous = ambiguous
     self.phrase = phrase
     self.clauseIndex = clauseIndex
@@ -77,7 +91,7 @@ public enum DeclaredDateParser {
   private static func declaredDate(_ scanned: ScannedDate, clauseIndex: Int?) -> DeclaredDate {
     DeclaredDate(
       kind: scanned.kind, date: scanned.isoDate, ambiguous: scanned.ambiguous, phrase: scanned.phrase,
-      clauseIndex: clauseIndex)
+      clauseIndex: clauseIndex, precision: scanned.monthOnly ? .month : nil)
   }
 
   /// Binary search: the index of the last element of the sorted `starts` that is ≤ `offset`.
