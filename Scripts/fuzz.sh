@@ -69,6 +69,7 @@ sources_for() {
     dates) echo "$lib"/Extract/Dates/*.swift "$lib"/Model/*.swift ;;
     html | css)
       echo "$lib"/Extract/PageExtractor.swift "$lib"/Extract/Charset.swift "$lib"/Extract/ClauseBuilder.swift \
+        "$lib"/Extract/ScriptStripper.swift "$lib"/Extract/AttributePruning.swift "$lib"/Support/*.swift \
         "$lib"/Extract/CSS/*.swift "$lib"/Extract/Dates/*.swift "$lib"/HTML/*.swift "$lib"/Model/*.swift \
         "$lib"/Declarations/Declaration.swift
       ;;
@@ -96,7 +97,7 @@ build() {
   link_flags=()
   swift_c=()
   read -r -a c_flags <<<"$(pkg-config --cflags libxml-2.0 libcurl)"
-  read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl)"
+  read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl zlib)"
   for flag in "${c_flags[@]}"; do swift_c+=(-Xcc "$flag"); done
   # SwiftPM generates CPolicyWatchShims' module map; outside SwiftPM we write the same one.
   cat >"$dir/modules/module.modulemap" <<MAP
@@ -105,10 +106,14 @@ module CPolicyWatchShims {
   export *
 }
 MAP
-  # The C shims (only linked in if a Swift file uses them).
-  clang -c -O1 -g -fsanitize=address "${c_flags[@]}" -I "$root/Sources/CPolicyWatchShims/include" \
-    "$root/Sources/CPolicyWatchShims/pw_shims.c" -o "$dir/pw_shims.o" || return 1
-  objects=("$dir/pw_shims.o")
+  # The C shims and the libxml2 arena (only linked in if a Swift file uses them).
+  objects=()
+  for c_file in "$root"/Sources/CPolicyWatchShims/*.c; do
+    local object="$dir/$(basename "$c_file" .c).o"
+    clang -c -O1 -g -fsanitize=address "${c_flags[@]}" -I "$root/Sources/CPolicyWatchShims/include" \
+      "$c_file" -o "$object" || return 1
+    objects+=("$object")
+  done
   local sources
   read -r -a sources <<<"$(sources_for "$name")"
   compile "$name" "${sources[@]}" && return 0
@@ -152,7 +157,8 @@ for name in "${targets[@]}"; do
   # what these targets look for, and libFuzzer's -detect_leaks would stop on the runtime's first cache).
   # The Swift runtime's own crash handler is off: under ASan it reports a bogus heap-buffer-overflow in its memory
   # server instead of the trap; without it libFuzzer prints the trap's stack (file:line of the failed check).
-  SWIFT_BACKTRACE="enable=no" ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" timeout --kill-after=30 $((seconds + 120)) \
+  # libxml2 stays on malloc (POLICYWATCH_XML_ARENA=0), so ASan sees every one of its allocations.
+  POLICYWATCH_XML_ARENA=0 SWIFT_BACKTRACE="enable=no" ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" timeout --kill-after=30 $((seconds + 120)) \
     "$dir/fuzz-$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len_for "$name")" \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "${dict[@]}" "${extra[@]}" \
     "$dir/corpus" >"$dir/fuzz.log" 2>&1
