@@ -11,8 +11,8 @@ struct AlertCommand: ParsableCommand {
   )
 }
 
-/// Loads the configuration (required here) and the store it names.
-private func requiredConfig(_ options: ConfigOptions) throws -> PolicyWatchConfig {
+/// Loads the configuration (required here).
+private func requiredConfig(_ options: ConfigFileOption) throws -> PolicyWatchConfig {
   guard let config = try options.load() else {
     printError("policywatch: no configuration file: give --config FILE or set POLICYWATCH_CONFIG")
     throw ExitCode(64)
@@ -27,13 +27,13 @@ struct AlertTestCommand: ParsableCommand {
     discussion: "Exit status: 0 every test message was delivered, 2 one failed (the reason is printed), 64 usage."
   )
 
-  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var configFile: ConfigFileOption
 
   @Option(help: "Only this channel.")
   var channel: String?
 
   func run() throws {
-    let config = try requiredConfig(configOptions)
+    let config = try requiredConfig(configFile)
     var channels = config.alerts.channels
     if let channel {
       channels = channels.filter { $0.name == channel }
@@ -70,16 +70,14 @@ struct AlertListCommand: ParsableCommand {
     discussion: "Exit status: 0 the outbox is empty, 1 alerts are waiting, 64 usage."
   )
 
-  @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var storeOptions: StoreOptions
 
   @Flag(help: "Also list the deliveries made (outbox/delivered.jsonl).")
   var delivered = false
 
   func run() throws {
-    let config = try configOptions.load()
-    let store = ConfigOptions.store(storeOptions, config).store
-    let outbox = Outbox(store: store)
+    let store = try storeOptions.openForReading()
+    let outbox = Outbox(store: store.path)
     if delivered {
       for delivery in outbox.deliveries() {
         let count = delivery.events.count > 1 ? " (\(delivery.events.count) events)" : ""
@@ -116,18 +114,17 @@ struct AlertRetryCommand: ParsableCommand {
     discussion: "Exit status: 0 the outbox is empty afterwards, 2 some alerts are still waiting, 64 usage."
   )
 
-  @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var loggingOptions: LoggingOptions
 
   @Option(help: "Only this channel's alerts.")
   var channel: String?
 
   func run() throws {
-    let config = try requiredConfig(configOptions)
-    let options = ConfigOptions.store(storeOptions, config)
-    let (store, lock) = try options.openForWriting()
+    let config = try requiredConfig(storeOptions.configFile)
+    let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config), create: false)
     defer { withExtendedLifetime(lock) {} }
-    let logger = configOptions.logger()
+    let logger = loggingOptions.logger()
     let outbox = Outbox(store: store.path)
     let transports = Dictionary(
       config.alerts.channels.map { ($0.name, $0.transport) }, uniquingKeysWith: { first, _ in first })

@@ -24,8 +24,8 @@ struct CheckCommand: AsyncParsableCommand {
   @Option(name: .customLong("only"), help: "Check only SERVICE or SERVICE/DOCUMENT (repeatable).")
   var only: [String] = []
 
-  @Option(help: "Documents fetched at once (the per-host limit stays 2).")
-  var concurrency: Int = 16
+  @Option(help: "Documents fetched at once (default: the configuration's, else 16; the per-host limit stays 2).")
+  var concurrency: Int?
 
   @Option(help: "text, or json (one event per line).")
   var format: OutputFormat = .text
@@ -35,51 +35,33 @@ struct CheckCommand: AsyncParsableCommand {
 
   @OptionGroup var fetchOptions: FetchOptions
 
-  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var loggingOptions: LoggingOptions
 
   func validate() throws {
-    guard concurrency >= 1 && concurrency <= 256 else { throw ValidationError("--concurrency must be 1…256") }
+    guard (1...256).contains(concurrency ?? 16) else { throw ValidationError("--concurrency must be 1…256") }
   }
 
   func run() async throws {
-    let config = try configOptions.load()
-    let logger = configOptions.logger(quiet: quiet)
-    let declarations = self.declarations ?? config?.declarations ?? "declarations"
-    let concurrency = concurrency == 16 ? config?.fetch.concurrency ?? concurrency : concurrency
-    let loaded = DeclarationLoader.loadDirectory(declarations)
-    for error in loaded.errors { printError("error: \(error)") }
-    if !quiet { for warning in loaded.warnings { printError("warning: \(warning)") } }
-    let filters = only.map(DocumentFilter.init)
-    let now = Date()
-    var documents: [DocumentDeclaration] = []
-    for service in loaded.services {
-      for document in service.documents {
-        guard
-          filters.isEmpty
-            || filters.contains(where: { $0.matches(service: document.service, document: document.documentType) })
-        else { continue }
-        documents.append(service.declaration(of: document.documentType, at: now) ?? document)
-      }
-    }
-    if documents.isEmpty && loaded.errors.isEmpty {
-      printError("policywatch: no documents to check in \(declarations)\(only.isEmpty ? "" : " matching --only")")
-      throw ExitCode(64)
-    }
-    let (store, lock) = try ConfigOptions.store(storeOptions, config).openForWriting()
+    let config = try storeOptions.configFile.load()
+    let logger = loggingOptions.logger(quiet: quiet)
+    let documents = try DeclarationChoice.load(
+      declarations, only: only, config: config, quiet: quiet, now: Date())
     var configuration = try fetchOptions.configuration()
     configuration.apply(config?.fetch, options: fetchOptions)
-    configuration.maxConcurrent = concurrency
+    configuration.maxConcurrent = concurrency ?? config?.fetch.concurrency ?? configuration.maxConcurrent
+    // Only now, with a run that can go ahead, is the store created (if new) and locked.
+    let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config))
     let checker = Checker(recorder: Recorder(store: store), fetcher: Fetcher(configuration: configuration))
-    ConfigOptions.beginRun("check", config: config, store: store, logger: logger)
-    let results = await checker.check(documents)
+    Alerting.beginRun("check", config: config, store: store, logger: logger)
+    let results = await checker.check(documents.declarations)
     for result in results {
       logger.debug("\(result.service)/\(result.document): \(result.outcome.rawValue) \(result.reason ?? "")")
     }
-    let alertsQueued = ConfigOptions.dispatch(
+    let alertsQueued = Alerting.dispatch(
       results.flatMap(\.events), config: config, store: store, logger: logger)
     withExtendedLifetime(lock) {}
     var changed = false
-    var troubled = !loaded.errors.isEmpty || !alertsQueued
+    var troubled = documents.troubled || !alertsQueued
     for result in results {
       let important = result.events.contains { [.change, .flap, .technical, .first].contains($0.kind) }
       changed = changed || result.events.contains { $0.kind == .change || $0.kind == .first }
@@ -101,5 +83,68 @@ struct CheckCommand: AsyncParsableCommand {
     }
     if troubled { throw ExitCode(2) }
     if changed { throw ExitCode(1) }
+  }
+}
+
+/// The documents a `check` fetches: the declarations (`--declarations`, else the configuration's, else
+/// `./declarations`) filtered by `--only`. Exits with status 64 (nothing created, nothing fetched) when the
+/// declarations cannot be found, hold no usable document, or an `--only` matches no declared document.
+struct DeclarationChoice {
+  var declarations: [DocumentDeclaration]
+  /// Some declaration files could not be used (each was printed): the run ends with status 2.
+  var troubled: Bool
+
+  static func load(
+    _ option: String?, only: [String], config: PolicyWatchConfig?, quiet: Bool, now: Date
+  ) throws -> DeclarationChoice {
+    let path: String
+    let origin: String
+    if let option {
+      (path, origin) = (option, "--declarations")
+    } else if let configured = config?.declarations {
+      (path, origin) = (configured, "\"declarations\" in \(config?.file ?? "the configuration")")
+    } else {
+      (path, origin) = (
+        "declarations", "the default; give --declarations DIR or set \"declarations\" in the configuration"
+      )
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      printError(
+        "policywatch: declarations \(path): no such file or directory (from \(origin)); PolicyWatch reads Open "
+          + "Terms Archive declarations, a folder of <Service>.json files or one such file")
+      throw ExitCode(64)
+    }
+    let loaded = DeclarationLoader.loadDirectory(path)
+    for error in loaded.errors { printError("policywatch: error: \(error)") }
+    if !quiet { for warning in loaded.warnings { printError("policywatch: warning: \(warning)") } }
+    let declared = loaded.services.flatMap(\.documents)
+    if declared.isEmpty {
+      let what =
+        loaded.errors.isEmpty
+        ? "no <Service>.json declarations in \(path)" : "no usable declaration in \(path) (see the errors above)"
+      printError("policywatch: \(what) (from \(origin))")
+      throw ExitCode(64)
+    }
+    let names = declared.map { "\($0.service)/\($0.documentType)" }
+    for filter in only {
+      let documentFilter = DocumentFilter(filter)
+      guard !declared.contains(where: { documentFilter.matches(service: $0.service, document: $0.documentType) })
+      else { continue }
+      printError("policywatch: --only \(filter): " + DocumentFilter.noMatch(filter, names: names))
+      throw ExitCode(64)
+    }
+    let filters = only.map(DocumentFilter.init)
+    var documents: [DocumentDeclaration] = []
+    for service in loaded.services {
+      for document in service.documents {
+        guard
+          filters.isEmpty
+            || filters.contains(where: { $0.matches(service: document.service, document: document.documentType) })
+        else { continue }
+        documents.append(service.declaration(of: document.documentType, at: now) ?? document)
+      }
+    }
+    return DeclarationChoice(declarations: documents, troubled: !loaded.errors.isEmpty)
   }
 }

@@ -3,43 +3,19 @@ import Foundation
 import Logging
 import PolicyWatch
 
-/// `--config FILE` and `--verbose`, shared by `check`, `replay`, `alert` and `config`.
-struct ConfigOptions: ParsableArguments {
-  @Option(
-    help: ArgumentHelp(
-      "The configuration file (default: $POLICYWATCH_CONFIG, then ~/.config/policywatch/config.json, then "
-        + "/etc/policywatch/config.json).", valueName: "file"))
-  var config: String?
-
+/// `--verbose`, shared by the commands that log their steps (`check`, `replay`, `alert`).
+struct LoggingOptions: ParsableArguments {
   @Flag(help: "Log every step (debug level) on standard error.")
   var verbose = false
-
-  /// The configuration, or nil when none is given and no default file exists. Exits with status 64 and every
-  /// problem (file, key path, cause) when the file is invalid: nothing is fetched or recorded with a broken
-  /// alert setup, so no change can pass unannounced.
-  func load() throws -> PolicyWatchConfig? {
-    guard let path = PolicyWatchConfig.locate(explicit: config) else { return nil }
-    do {
-      return try PolicyWatchConfig.load(path: path)
-    } catch {
-      for problem in error.errors { printError("policywatch: config: \(problem)") }
-      throw ExitCode(64)
-    }
-  }
 
   func logger(quiet: Bool = false) -> Logger {
     let level = StderrLogHandler.level(verbose: verbose, quiet: quiet)
     return Logger(label: "policywatch") { _ in StderrLogHandler(level: level) }
   }
+}
 
-  /// `--store` when given (anything but its default), else the configuration's store, else the default.
-  static func store(_ options: StoreOptions, _ config: PolicyWatchConfig?) -> StoreOptions {
-    var options = options
-    // "Snapshots" is StoreOptions' default (ArgumentParser cannot say whether an option was given).
-    if options.store == "Snapshots", let store = config?.store { options.store = store }
-    return options
-  }
-
+/// The alert steps of a run (`check`, `replay`).
+enum Alerting {
   /// Marks the start of a run in the outbox (see `AlertDispatcher.beginRun`), when alerts are configured.
   static func beginRun(_ command: String, config: PolicyWatchConfig?, store: SnapshotStore, logger: Logger) {
     guard let config, !config.alerts.channels.isEmpty else { return }
@@ -72,25 +48,18 @@ struct ConfigOptions: ParsableArguments {
 }
 
 extension FetchConfiguration {
-  /// The configuration file's fetch settings, under any option given on the command line (an option counts as
-  /// given when it differs from its default).
+  /// The configuration file's fetch settings, under every option given on the command line (an option given wins,
+  /// even when its value is the default).
   mutating func apply(_ settings: PolicyWatchConfig.FetchSettings?, options: FetchOptions) {
     guard let settings else { return }
-    // FetchOptions' defaults (an unparsed FetchOptions() cannot be read).
-    let defaults = (
-      connectTimeout: 15.0, timeout: 60.0, maxBody: 20 * 1024 * 1024, attempts: 3,
-      userAgent: FetchConfiguration.defaultUserAgent, acceptLanguage: "en"
-    )
-    if options.connectTimeout == defaults.connectTimeout, let value = settings.connectTimeout {
+    if options.connectTimeout == nil, let value = settings.connectTimeout {
       connectTimeout = .milliseconds(Int(value * 1000))
     }
-    if options.timeout == defaults.timeout, let value = settings.timeout {
-      totalTimeout = .milliseconds(Int(value * 1000))
-    }
-    if options.maxBody == defaults.maxBody, let value = settings.maxBody { maxBodyBytes = value }
-    if options.attempts == defaults.attempts, let value = settings.attempts { maxAttempts = value }
-    if options.userAgent == defaults.userAgent, let value = settings.userAgent { userAgent = value }
-    if options.acceptLanguage == defaults.acceptLanguage, let value = settings.acceptLanguage {
+    if options.timeout == nil, let value = settings.timeout { totalTimeout = .milliseconds(Int(value * 1000)) }
+    if options.maxBody == nil, let value = settings.maxBody { maxBodyBytes = value }
+    if options.attempts == nil, let value = settings.attempts { maxAttempts = value }
+    if options.userAgent == nil, let value = settings.userAgent { userAgent = value }
+    if options.acceptLanguage == nil, let value = settings.acceptLanguage {
       acceptLanguage = value.isEmpty ? nil : value
     }
   }
@@ -114,13 +83,18 @@ struct ConfigCheckCommand: ParsableCommand {
       """
   )
 
-  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var configFile: ConfigFileOption
 
   func run() throws {
-    guard let path = PolicyWatchConfig.locate(explicit: configOptions.config) else {
+    guard let path = configFile.located else {
       printError(
         "policywatch: no configuration file: give --config FILE or set POLICYWATCH_CONFIG (looked in "
           + PolicyWatchConfig.defaultPaths().joined(separator: ", ") + ")")
+      throw ExitCode(64)
+    }
+    guard FileManager.default.fileExists(atPath: path) else {
+      let given = configFile.config != nil ? "--config" : "POLICYWATCH_CONFIG"
+      printError("policywatch: no configuration file: \(path) (from \(given)) does not exist")
       throw ExitCode(64)
     }
     let config: PolicyWatchConfig

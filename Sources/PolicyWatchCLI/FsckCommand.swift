@@ -15,11 +15,10 @@ struct FsckCommand: ParsableCommand {
   var repair = false
 
   func run() throws {
-    let store: SnapshotStore
+    let store = try storeOptions.openForReading()
     let lock: StoreLock?
     do {
-      store = try SnapshotStore(path: storeOptions.store, create: false)
-      lock = repair ? try StoreLock(store: storeOptions.store) : nil
+      lock = repair ? try StoreLock(store: store.path) : nil
     } catch {
       printError("policywatch: \(error)")
       throw ExitCode(2)

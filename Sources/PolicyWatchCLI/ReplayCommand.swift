@@ -22,14 +22,21 @@ struct ReplayCommand: ParsableCommand {
   @Option(help: "text, or json (one event per line).")
   var format: OutputFormat = .text
 
-  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var loggingOptions: LoggingOptions
 
   func run() throws {
-    let config = try configOptions.load()
-    let logger = configOptions.logger()
-    let (store, lock) = try ConfigOptions.store(storeOptions, config).openForWriting()
+    let config = try storeOptions.configFile.load()
+    let logger = loggingOptions.logger()
+    // A folder without its declaration is refused before the store is created (if new) and locked.
+    for directory in directories where !FileManager.default.fileExists(atPath: directory + "/declaration.json") {
+      let what = FileManager.default.fileExists(atPath: directory) ? "has no declaration.json" : "does not exist"
+      printError(
+        "policywatch: \(directory) \(what); replay reads DIR/declaration.json and DIR/snapshots/<time>[#page].html")
+      throw ExitCode(64)
+    }
+    let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config))
     var events: [StoreEvent] = []
-    ConfigOptions.beginRun("replay", config: config, store: store, logger: logger)
+    Alerting.beginRun("replay", config: config, store: store, logger: logger)
     let replayer = Replayer(recorder: Recorder(store: store))
     var troubled = false
     var changed = false
@@ -53,7 +60,7 @@ struct ReplayCommand: ParsableCommand {
         printError("error: \(error)")
       }
     }
-    troubled = !ConfigOptions.dispatch(events, config: config, store: store, logger: logger) || troubled
+    troubled = !Alerting.dispatch(events, config: config, store: store, logger: logger) || troubled
     withExtendedLifetime(lock) {}
     if troubled { throw ExitCode(2) }
     if changed { throw ExitCode(1) }

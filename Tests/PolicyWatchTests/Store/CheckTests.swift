@@ -112,10 +112,14 @@ enum CLI {
     var error: String
   }
 
-  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+  /// `directory`: the working directory (default: the test process's).
+  static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws
+    -> Result
+  {
     let process = Process()
     process.executableURL = TestPaths.executable
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env
