@@ -77,7 +77,7 @@ struct AlertListCommand: ParsableCommand {
 
   func run() throws {
     let store = try storeOptions.openForReading()
-    let outbox = Outbox(store: store.path)
+    let outbox = Outbox(store: store)
     if delivered {
       for delivery in outbox.deliveries() {
         let count = delivery.events.count > 1 ? " (\(delivery.events.count) events)" : ""
@@ -125,7 +125,7 @@ struct AlertRetryCommand: ParsableCommand {
     let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config), create: false)
     defer { withExtendedLifetime(lock) {} }
     let logger = loggingOptions.logger()
-    let outbox = Outbox(store: store.path)
+    let outbox = Outbox(store: store)
     let transports = Dictionary(
       config.alerts.channels.map { ($0.name, $0.transport) }, uniquingKeysWith: { first, _ in first })
     let report = try outbox.flush(

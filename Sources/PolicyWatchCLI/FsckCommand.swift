@@ -30,8 +30,11 @@ struct FsckCommand: ParsableCommand {
     )
     for leftover in report.leftovers { print("leftover: \(leftover)") }
     for repaired in report.repaired { print("repaired: \(repaired)") }
-    for problem in report.problems { print("PROBLEM: \(problem)") }
-    print(report.isClean ? "store is consistent" : "store has \(report.problems.count) problem(s)")
+    for damage in report.damage {
+      print("PROBLEM: \(damage.description)")
+      print("  to recover: \(damage.recovery)")
+    }
+    print(report.isClean ? "store is consistent" : "store has \(report.damage.count) problem(s)")
     if !report.isClean { throw ExitCode(1) }
   }
 }

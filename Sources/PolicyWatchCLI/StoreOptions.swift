@@ -86,7 +86,7 @@ struct StoreOptions: ParsableArguments {
   func openForWriting(_ locations: ConfigLocations, create: Bool = true) throws -> (SnapshotStore, StoreLock) {
     let (path, origin) = resolve(locations)
     do {
-      let store = try SnapshotStore(path: path, create: create)
+      let store = try SnapshotStore(path: path, create: create, warnings: printWarning)
       return (store, try StoreLock(store: path))
     } catch {
       printError("policywatch: \(error)" + (create ? "" : " (store from \(origin))"))
@@ -99,7 +99,7 @@ struct StoreOptions: ParsableArguments {
   func openForReading() throws -> SnapshotStore {
     let (path, origin) = resolve(try configFile.locations())
     do {
-      return try SnapshotStore(path: path, create: false)
+      return try SnapshotStore(path: path, create: false, warnings: printWarning)
     } catch {
       printError("policywatch: \(error) (store from \(origin))")
       throw ExitCode(2)

@@ -19,7 +19,7 @@ public struct AlertDispatcher {
   public init(settings: AlertSettings, store: SnapshotStore, logger: Logger = Logger.silent) {
     self.settings = settings
     self.store = store
-    self.outbox = Outbox(store: store.path)
+    self.outbox = Outbox(store: store)
     self.logger = logger
     self.composer = AlertComposer(store: store)
   }

@@ -90,8 +90,18 @@ public final class Outbox: @unchecked Sendable {
   /// as a crash would.
   var afterSend: ((OutboxEntry) throws -> Void)?
 
+  /// Says (once) which delivery-log line was skipped; see `SnapshotStore.warn`.
+  private let warn: (@Sendable (_ key: String, _ message: String) -> Void)?
+
   public init(store: String) {
     directory = store + "/outbox"
+    warn = nil
+  }
+
+  /// The outbox of `store`; its readers report what they skip through the store's warning handler.
+  public init(store: SnapshotStore) {
+    directory = store.path + "/outbox"
+    warn = { [store] key, message in store.warn(key: key, message) }
   }
 
   /// Every pending entry, oldest first. An unreadable file is reported through `problems` and left in place.
@@ -115,7 +125,18 @@ public final class Outbox: @unchecked Sendable {
   public func deliveries() -> [OutboxDelivery] {
     guard let bytes = FileIO.read(deliveredPath) else { return [] }
     // A torn last line (a crash during the append) is not a delivery: that alert is still pending and goes again.
-    return FileIO.completeLines(bytes).compactMap { try? StoreJSON.decoder.decode(OutboxDelivery.self, from: Data($0)) }
+    var deliveries: [OutboxDelivery] = []
+    for (number, line) in FileIO.numberedLines(bytes) {
+      if let delivery = try? StoreJSON.decoder.decode(OutboxDelivery.self, from: Data(line)) {
+        deliveries.append(delivery)
+      } else {
+        warn?(
+          "\(deliveredPath):\(number)",
+          "\(deliveredPath):\(number): not a valid delivery record (\(StoreDamage.describe(line))); this line is "
+            + "skipped, so the alert it recorded could be sent again — `policywatch fsck` says how to recover it")
+      }
+    }
+    return deliveries
   }
 
   /// `channel\nevent id` of every event already delivered or waiting, per channel.

@@ -35,9 +35,17 @@ public final class SnapshotStore: @unchecked Sendable {
     }
   }
 
-  /// Opens a store; `create` makes it when absent.
-  public init(path: String, create: Bool) throws(OpenError) {
+  /// Where readers say what they had to skip (a damaged line…); nil: nowhere. Each problem is said once per store
+  /// object.
+  private let warningHandler: (@Sendable (String) -> Void)?
+  private let warnedLock = NSLock()
+  private var warned = Set<String>()
+
+  /// Opens a store; `create` makes it when absent. `warnings` receives, once each, the problems readers work
+  /// around: a line of a timeline or of the delivery log that does not parse is skipped and named (file, line).
+  public init(path: String, create: Bool, warnings: (@Sendable (String) -> Void)? = nil) throws(OpenError) {
     self.path = path
+    self.warningHandler = warnings
     let marker = "\(path)/STORE.json"
     if !FileIO.exists(marker) {
       guard create else { throw .notAStore(path) }
@@ -92,25 +100,55 @@ public final class SnapshotStore: @unchecked Sendable {
 
   // MARK: Timeline and events
 
+  /// Every readable fetch attempt of a document, in file order. A line that does not parse is skipped and named
+  /// through the warning handler (`fsck` says how to recover it).
   public func timeline(_ ref: DocumentRef) -> [TimelineEntry] {
-    guard let bytes = FileIO.read("\(directory(ref))/timeline.jsonl") else { return [] }
+    let file = "\(directory(ref))/timeline.jsonl"
+    guard let bytes = FileIO.read(file) else { return [] }
     var entries: [TimelineEntry] = []
-    for line in FileIO.completeLines(bytes) {
-      if let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) { entries.append(entry) }
+    for (number, line) in FileIO.numberedLines(bytes) {
+      if let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) {
+        entries.append(entry)
+      } else {
+        skipped(file: file, line: number, bytes: line, what: "timeline entry")
+      }
     }
     return entries
   }
 
   func lastTimelineEntry(_ ref: DocumentRef) -> TimelineEntry? {
-    guard let line = FileIO.lastLine("\(directory(ref))/timeline.jsonl") else { return nil }
-    return try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line))
+    let file = "\(directory(ref))/timeline.jsonl"
+    guard let line = FileIO.lastLine(file) else { return nil }
+    guard let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) else {
+      skipped(file: file, line: FileIO.lineCount(file), bytes: line[...], what: "timeline entry")
+      return nil
+    }
+    return entry
   }
 
   /// The time of the last complete timeline line (only that field is read when the line is well-formed).
   func lastTimelineTime(_ ref: DocumentRef) -> Date? {
-    guard let line = FileIO.lastLine("\(directory(ref))/timeline.jsonl") else { return nil }
+    let file = "\(directory(ref))/timeline.jsonl"
+    guard let line = FileIO.lastLine(file) else { return nil }
     if let time = StoreJSONReader.timelineTime(line) { return time }
-    return (try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)))?.time
+    if let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) { return entry.time }
+    skipped(file: file, line: FileIO.lineCount(file), bytes: line[...], what: "timeline entry")
+    return nil
+  }
+
+  /// Says (once) that a reader skipped line `line` of `file`, and why.
+  func skipped(file: String, line: Int, bytes: ArraySlice<UInt8>, what: String) {
+    warn(
+      key: "\(file):\(line)",
+      "\(file):\(line): not a valid \(what) (\(StoreDamage.describe(bytes))); this line is skipped — "
+        + "`policywatch fsck` says how to recover it")
+  }
+
+  /// Passes a warning to the handler, once per `key`.
+  public func warn(key: String, _ message: String) {
+    guard let warningHandler else { return }
+    let first = warnedLock.withLock { warned.insert(key).inserted }
+    if first { warningHandler(message) }
   }
 
   func appendTimeline(_ entries: [TimelineEntry], for ref: DocumentRef) throws(StoreIOError) {
