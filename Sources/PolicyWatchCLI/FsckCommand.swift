@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PolicyWatch
 
 /// `policywatch fsck`: integrity check of the store.
@@ -11,8 +12,18 @@ struct FsckCommand: ParsableCommand {
 
   @OptionGroup var storeOptions: StoreOptions
 
-  @Flag(help: "Remove unfinished writes and unreferenced snapshots; bring state.json up to date.")
+  @Flag(
+    help: ArgumentHelp(
+      "Remove unfinished writes and unreferenced snapshots, bring state.json up to date, mend lines with stray "
+        + "bytes, rebuild damaged versions from their raw snapshots."))
   var repair = false
+
+  @Option(
+    help: ArgumentHelp(
+      "With --repair: the declarations (a folder or file of <Service>.json) or replay folders (DIR/declaration.json) "
+        + "to re-extract damaged versions with (repeatable; default: the configuration's, else ./declarations).",
+      valueName: "path"))
+  var declarations: [String] = []
 
   func run() throws {
     let store = try storeOptions.openForReading()
@@ -23,7 +34,18 @@ struct FsckCommand: ParsableCommand {
       printError("policywatch: \(error)")
       throw ExitCode(2)
     }
-    let report = Fsck.check(store, repair: repair)
+    var rules = RuleBook()
+    if repair {
+      var paths = declarations
+      if paths.isEmpty {
+        let configured = try storeOptions.configFile.locations().declarations
+        paths = [configured ?? "declarations"].filter { FileManager.default.fileExists(atPath: $0) }
+      }
+      let (book, problems) = RuleBook.load(paths)
+      for problem in problems { printError("policywatch: warning: \(problem)") }
+      rules = book
+    }
+    let report = Fsck.check(store, repair: repair, rules: rules)
     withExtendedLifetime(lock) {}
     print(
       "\(report.documents) documents, \(report.timelineEntries) fetch attempts, \(report.versions) versions, \(report.objects) raw snapshots"

@@ -28,7 +28,8 @@ public enum Fsck {
     public var isClean: Bool { problems.isEmpty }
   }
 
-  public static func check(_ store: SnapshotStore, repair: Bool) -> Report {
+  /// `rules`: the declarations damaged versions are re-extracted with (`--repair` only).
+  public static func check(_ store: SnapshotStore, repair: Bool, rules: RuleBook = RuleBook()) -> Report {
     var report = Report()
     if !FileIO.exists("\(store.path)/STORE.json") {
       report.damage.append(
@@ -127,18 +128,33 @@ public enum Fsck {
         for event in entry.events ?? [] { if let id = event.version { referencedVersions.insert(id) } }
       }
       for id in referencedVersions.sorted() {
-        guard let version = store.version(id, of: ref) else {
+        let file = "\(directory)/versions/\(id).json"
+        let problem: String
+        switch store.versionFileState(id, of: ref) {
+        case .valid: continue
+        case .missing: problem = "version \(id) is referenced by the timeline but missing"
+        case .damaged(let why): problem = "version \(id) is damaged: \(why)"
+        }
+        guard repair else {
           report.damage.append(
             Damage(
-              description: "\(ref.name): version \(id) is referenced by the timeline but missing",
-              recovery: "restore \(directory)/versions/\(id).json from a backup"))
+              description: "\(ref.name): \(problem)",
+              recovery:
+                "`policywatch fsck --repair` rebuilds it from its raw snapshot, re-extracted with the rules of its time "
+                + "(from --declarations, else the configuration's) and checked against its id; or restore \(file) "
+                + "from a backup"))
           continue
         }
-        if VersionIdentity.id(of: version.clauses) != id {
+        do {
+          let record = try store.rebuildVersion(id, of: ref, rules: rules)
+          report.repaired.append(
+            "rebuilt version \(id) of \(ref.name) from raw snapshot \(record.snapshot.prefix(12)) (fetched "
+              + "\(StoreJSON.format(record.firstSeen))), re-extracted and checked against its id")
+        } catch {
           report.damage.append(
             Damage(
-              description: "\(ref.name): version \(id) does not match its content",
-              recovery: "restore \(directory)/versions/\(id).json from a backup"))
+              description: "\(ref.name): \(problem)",
+              recovery: "it cannot be rebuilt: \(error.description); restore \(file) from a backup"))
         }
       }
       report.versions += store.versionIDs(of: ref).count

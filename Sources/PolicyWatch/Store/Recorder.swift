@@ -288,7 +288,11 @@ public struct Recorder: Sendable {
       try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: current)
       return RecordResult(outcome: .unchanged, events: technicalEvents + events, reason: nil)
     }
-    if state.recent.contains(id), let earlier = store.version(id, of: ref) {
+    // A recent text whose version file is damaged is still a flap (the file is made again from this extraction).
+    if state.recent.contains(id),
+      let earlier = store.version(id, of: ref)
+        ?? store.restoreVersion(id, of: ref, extracted: extracted, rules: fingerprint)
+    {
       var flap = event(
         .flap, ref: ref, time: time, state: state,
         reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)

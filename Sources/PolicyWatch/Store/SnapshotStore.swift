@@ -180,7 +180,8 @@ public final class SnapshotStore: @unchecked Sendable {
 
   func writeVersion(_ record: VersionRecord, for ref: DocumentRef) throws(StoreIOError) {
     let file = "\(directory(ref))/versions/\(record.id).json"
-    guard !FileIO.exists(file) else { return }
+    // A file already there is kept, unless it is damaged (cut short…): then this record, of the same text, heals it.
+    guard !FileIO.exists(file) || versionFileState(record.id, of: ref) != .valid else { return }
     try FileIO.writeAtomically(record.storeJSON(), to: file)
   }
 
