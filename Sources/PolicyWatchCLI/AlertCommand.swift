@@ -7,7 +7,7 @@ struct AlertCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "alert",
     abstract: "Test alert channels and look after the outbox.",
-    subcommands: [AlertTestCommand.self, AlertListCommand.self, AlertRetryCommand.self]
+    subcommands: [AlertTestCommand.self, AlertListCommand.self, AlertRetryCommand.self, AlertDropCommand.self]
   )
 }
 
@@ -81,7 +81,10 @@ struct AlertListCommand: ParsableCommand {
     if delivered {
       for delivery in outbox.deliveries() {
         let count = delivery.events.count > 1 ? " (\(delivery.events.count) events)" : ""
-        print("delivered  \(delivery.channel)  \(delivery.eventID)\(count)  \(delivery.delivered)  \(delivery.detail)")
+        let what = delivery.dropped == true ? "dropped  " : "delivered"
+        print(
+          "\(what)  \(delivery.channel)  \(delivery.eventID)\(count)  \(EventFormatting.timestamp(delivery.delivered))  "
+            + delivery.detail)
       }
     }
     let pending = outbox.pending { printError("policywatch: \($0)") }
@@ -92,7 +95,7 @@ struct AlertListCommand: ParsableCommand {
       } else if entry.needsAttention {
         state = "FAILED after \(entry.attempts) attempt(s), needs attention: \(entry.lastError ?? "")"
       } else {
-        let next = entry.nextAttempt.map { " next attempt after \($0)" } ?? ""
+        let next = entry.nextAttempt.map { " next attempt after \(EventFormatting.timestamp($0))" } ?? ""
         state = "retrying (\(entry.attempts) attempt(s), last: \(entry.lastError ?? ""))\(next)"
       }
       print("\(entry.channel)  \(entry.eventID)  \(entry.subject)")
@@ -135,5 +138,65 @@ struct AlertRetryCommand: ParsableCommand {
     print(
       "\(report.delivered.count) delivered, \(report.failed.count) failed, \(report.deferred.count) not sent")
     if !report.failed.isEmpty || !report.deferred.isEmpty || !report.ioErrors.isEmpty { throw ExitCode(2) }
+  }
+}
+
+struct AlertDropCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "drop",
+    abstract: "Give up alerts waiting in the outbox: they are never sent, and their failures no longer reminded.",
+    discussion: """
+      Each dropped alert is logged in outbox/delivered.jsonl as dropped (alert list --delivered shows it), so it is \
+      never queued again. Exit status: 0 dropped, 64 an EVENT-ID matches no waiting alert (the waiting ones are \
+      listed) or nothing to drop.
+      """
+  )
+
+  @Argument(help: "The event ids of the alerts to drop (as alert list shows them).")
+  var eventIDs: [String] = []
+
+  @Flag(help: "Drop every alert that failed permanently (FAILED, needs attention).")
+  var allFailed = false
+
+  @Option(help: "Only this channel's alerts.")
+  var channel: String?
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  func validate() throws {
+    guard !eventIDs.isEmpty || allFailed else { throw ValidationError("give EVENT-ID… or --all-failed") }
+  }
+
+  func run() throws {
+    let locations = try storeOptions.configFile.locations()
+    let (store, lock) = try storeOptions.openForWriting(locations, create: false)
+    defer { withExtendedLifetime(lock) {} }
+    let outbox = Outbox(store: store)
+    let pending = outbox.pending { printError("policywatch: \($0)") }.filter { channel == nil || $0.channel == channel }
+    var chosen = allFailed ? pending.filter(\.needsAttention) : []
+    for id in eventIDs {
+      let matching = pending.filter { $0.eventID == id }
+      guard !matching.isEmpty else {
+        let waiting = pending.map { "\($0.channel)  \($0.eventID)" }
+        printError(
+          "policywatch: no alert for \(id) waits in the outbox"
+            + (waiting.isEmpty ? " (it is empty)" : "; waiting:\n  " + waiting.joined(separator: "\n  ")))
+        throw ExitCode(64)
+      }
+      chosen += matching.filter { entry in !chosen.contains { $0.fileName == entry.fileName } }
+    }
+    guard !chosen.isEmpty else {
+      printError("policywatch: no alert needs attention\(channel.map { " for \($0)" } ?? "")")
+      throw ExitCode(64)
+    }
+    for entry in chosen {
+      do {
+        try outbox.drop(entry)
+        print("dropped  \(entry.channel)  \(entry.eventID)  \(entry.subject)")
+      } catch {
+        printError("policywatch: cannot drop \(entry.eventID) for \(entry.channel): \(error)")
+        throw ExitCode(2)
+      }
+    }
   }
 }

@@ -52,37 +52,117 @@ struct CheckCommand: AsyncParsableCommand {
     // Only now, with a run that can go ahead, is the store created (if new) and locked.
     let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config))
     let checker = Checker(recorder: Recorder(store: store), fetcher: Fetcher(configuration: configuration))
-    Alerting.beginRun("check", config: config, store: store, logger: logger)
+    // What each document was before this run (when it was last tried), for saying a long streak once a day.
+    var before: [String: DocumentState] = [:]
+    for declaration in documents.declarations {
+      let ref = SnapshotStore.DocumentRef(service: declaration.service, document: declaration.documentType)
+      before[ref.name] = store.state(ref)
+    }
+    let unreported = Alerting.beginRun("check", config: config, store: store, logger: logger)
     let results = await checker.check(documents.declarations)
     for result in results {
       logger.debug("\(result.service)/\(result.document): \(result.outcome.rawValue) \(result.reason ?? "")")
     }
     let alertsQueued = Alerting.dispatch(
       results.flatMap(\.events), config: config, store: store, logger: logger)
-    withExtendedLifetime(lock) {}
     var changed = false
     var troubled = documents.troubled || !alertsQueued
+    let report = CheckReport(format: format, quiet: quiet)
+    // Events a killed check recorded and never printed come first, once.
+    for event in unreported { report.event(event) }
     for result in results {
-      let important = result.events.contains { [.change, .flap, .technical, .first].contains($0.kind) }
       changed = changed || result.events.contains { $0.kind == .change || $0.kind == .first }
+      let name = "\(result.service)/\(result.document)"
+      if let error = result.storeError {
+        // A local failure, not the site's: said apart, as an error of its own.
+        troubled = true
+        report.storeError(service: result.service, document: result.document, error: error)
+        continue
+      }
       let failed = result.outcome == .failed || result.outcome == .inaccessible
       troubled = troubled || failed
-      switch format {
-      case .json:
-        for event in result.events { print(EventFormatting.json(event)) }
-      case .text:
-        for event in result.events where !quiet || important || event.kind == .inaccessible {
-          print(EventFormatting.line(event))
-        }
-        if failed, !result.events.contains(where: { $0.kind == .inaccessible }) {
-          print("\(result.service)/\(result.document)  still inaccessible: \(result.reason ?? "")")
-        } else if !quiet, result.events.isEmpty {
-          print("\(result.service)/\(result.document)  \(result.outcome.rawValue)")
-        }
+      for event in result.events { report.event(event) }
+      if failed, !result.events.contains(where: { $0.kind == .inaccessible }) {
+        let ref = SnapshotStore.DocumentRef(service: result.service, document: result.document)
+        let state = store.state(ref)
+        report.stillInaccessible(
+          result, since: state.inaccessibleSince, previousAttempt: before[name]?.lastAttempt,
+          now: state.lastAttempt ?? Date())
+      } else if result.events.isEmpty {
+        report.unchanged(result)
       }
     }
+    Alerting.remindFailures(store: store)
+    Alerting.endRun(store: store, alertsQueued: alertsQueued)
+    withExtendedLifetime(lock) {}
     if troubled { throw ExitCode(2) }
     if changed { throw ExitCode(1) }
+  }
+}
+
+/// What `check` prints: one line per event (text or JSON), and a line for each document that failed without a new
+/// event. With `--quiet`, text lines only for what needs a person: changes, flaps, technical re-extractions, the
+/// start and the end of an inaccessible streak, and an ongoing streak once a day.
+struct CheckReport {
+  var format: OutputFormat
+  var quiet: Bool
+
+  /// Every event is said, in quiet runs too (a recovery ends a streak a quiet run announced).
+  func event(_ event: StoreEvent) {
+    print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
+  }
+
+  func storeError(service: String, document: String, error: StoreIOError) {
+    let reason = "the store could not be written (\(error.description))"
+    switch format {
+    case .json:
+      print(
+        EventFormatting.statusJSON(
+          kind: "store-error", service: service, document: document, outcome: "not-recorded", reason: reason))
+    case .text:
+      printError(
+        "policywatch: error: \(service)/\(document): this fetch could not be recorded: \(reason). This is a "
+          + "problem of this machine, not of the site; nothing of this fetch is in the store, and the next run "
+          + "fetches the document again")
+    }
+  }
+
+  /// A document that failed again, in an inaccessible streak that began before this run. With `--quiet` it is
+  /// said only when a whole day has passed since the streak began, or since it was last said.
+  func stillInaccessible(_ result: Checker.DocumentResult, since: Date?, previousAttempt: Date?, now: Date) {
+    if quiet, let since, let previousAttempt, previousAttempt >= since {
+      let day = 86_400.0
+      guard
+        (now.timeIntervalSince(since) / day).rounded(.down)
+          > (previousAttempt.timeIntervalSince(since) / day)
+          .rounded(.down)
+      else { return }
+    }
+    let reason = result.reason ?? "no reason recorded"
+    switch format {
+    case .json:
+      print(
+        EventFormatting.statusJSON(
+          kind: "still-inaccessible", service: result.service, document: result.document,
+          outcome: result.outcome.rawValue, reason: reason, since: since))
+    case .text:
+      let streak =
+        since.map { " since \(EventFormatting.minute($0)) (\(Self.duration(now.timeIntervalSince($0))))" } ?? ""
+      print("\(result.service)/\(result.document)  still inaccessible\(streak): \(reason)")
+    }
+  }
+
+  func unchanged(_ result: Checker.DocumentResult) {
+    guard !quiet, format == .text else { return }
+    print("\(result.service)/\(result.document)  \(result.outcome.rawValue)")
+  }
+
+  /// `3 days`, `1 day`, `5 hours`.
+  static func duration(_ seconds: TimeInterval) -> String {
+    let days = Int(seconds / 86_400)
+    if days >= 1 { return "\(days) day\(days == 1 ? "" : "s")" }
+    let hours = Int(seconds / 3_600)
+    return "\(hours) hour\(hours == 1 ? "" : "s")"
   }
 }
 

@@ -14,17 +14,45 @@ struct LoggingOptions: ParsableArguments {
   }
 }
 
-/// The alert steps of a run (`check`, `replay`).
+/// The alert steps of a run (`check`, `replay`), and the run marker.
 enum Alerting {
-  /// Marks the start of a run in the outbox (see `AlertDispatcher.beginRun`), when alerts are configured.
-  static func beginRun(_ command: String, config: PolicyWatchConfig?, store: SnapshotStore, logger: Logger) {
-    guard let config, !config.alerts.channels.isEmpty else { return }
-    _ = AlertDispatcher(settings: config.alerts, store: store, logger: logger).beginRun(command: command)
+  /// Marks the start of a run in the outbox (`outbox/run.json`, with or without alert channels), after taking note
+  /// of a run that was killed before it ended: its alerts are queued now (see `AlertDispatcher.beginRun`), and
+  /// for a `check` the events it recorded are returned, for this run to print (the killed run could not).
+  static func beginRun(
+    _ command: String, config: PolicyWatchConfig?, store: SnapshotStore, logger: Logger, now: Date = Date()
+  ) -> [StoreEvent] {
+    let outbox = Outbox(store: store)
+    var unreported: [StoreEvent] = []
+    if let interrupted = outbox.interruptedRun() {
+      let started = EventFormatting.timestamp(interrupted.started)
+      if interrupted.command == "check" {
+        unreported = store.allEvents().filter { $0.firstSeen >= interrupted.started.addingTimeInterval(-1) }
+        printError(
+          "policywatch: warning: the check started \(started) (pid \(interrupted.pid)) stopped before reporting "
+            + "what it recorded; its \(unreported.count) event(s) are reported with this run's")
+      } else if config?.alerts.channels.isEmpty ?? true {
+        printError(
+          "policywatch: warning: the \(interrupted.command) started \(started) stopped before reporting what it "
+            + "recorded; its events cannot be told from older ones (policywatch log shows them)")
+      }
+    }
+    if let config, !config.alerts.channels.isEmpty {
+      _ = AlertDispatcher(settings: config.alerts, store: store, logger: logger).beginRun(command: command, now: now)
+    } else {
+      do {
+        try outbox.beginRun(OutboxRun(command: command, started: now, pid: Int(getpid())))
+      } catch {
+        logger.error("cannot mark the run in the outbox: \(error.description)")
+      }
+    }
+    return unreported
   }
 
   /// Queues and delivers the alerts for a run's events. Returns false when an alert could not be queued (the
-  /// run then exits 2: that alert would otherwise be lost). Failed deliveries stay in the outbox and are logged;
-  /// they do not change the exit status.
+  /// run then exits 2: that alert would otherwise be lost). Failed deliveries stay in the outbox and are logged
+  /// (as errors at most once a day each); they do not change the exit status. The run marker stays: `endRun`
+  /// removes it once the run's events are printed.
   static func dispatch(
     _ events: [StoreEvent], config: PolicyWatchConfig?, store: SnapshotStore, logger: Logger
   ) -> Bool {
@@ -34,7 +62,7 @@ enum Alerting {
     }
     let dispatcher = AlertDispatcher(settings: config.alerts, store: store, logger: logger)
     do {
-      let report = try dispatcher.dispatch(events)
+      let report = try dispatcher.dispatch(events, endingRun: false)
       for error in report.errors + report.flush.ioErrors { logger.error("\(error)") }
       for (entry, why) in report.flush.deferred {
         logger.debug("alert \(entry.eventID) for \(entry.channel) waits: \(why)")
@@ -44,6 +72,24 @@ enum Alerting {
       logger.error("alerts: \(error)")
       return false
     }
+  }
+
+  /// Says, at most once a day each, which alerts failed and still wait in the outbox (a quiet run prints it, so
+  /// cron mails it daily until the alert is delivered or dropped).
+  static func remindFailures(store: SnapshotStore, now: Date = Date()) {
+    for entry in Outbox(store: store).reminders(now: now) {
+      let when = entry.lastAttempt.map { " (last attempt \(EventFormatting.timestamp($0)))" } ?? ""
+      printError(
+        "policywatch: error: alert \(entry.eventID) to \(entry.channel) is not delivered after "
+          + "\(entry.attempts) attempt(s)\(when): \(entry.lastError ?? "")"
+          + (entry.needsAttention ? "; it needs attention" : "; it is retried with backoff")
+          + ": `policywatch alert retry` sends it now, `policywatch alert drop \(entry.eventID)` gives it up")
+    }
+  }
+
+  /// Ends the run (removes `outbox/run.json`) once its events are reported and its alerts queued.
+  static func endRun(store: SnapshotStore, alertsQueued: Bool) {
+    if alertsQueued { Outbox(store: store).endRun() }
   }
 }
 

@@ -36,7 +36,7 @@ struct ReplayCommand: ParsableCommand {
     }
     let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config))
     var events: [StoreEvent] = []
-    Alerting.beginRun("replay", config: config, store: store, logger: logger)
+    _ = Alerting.beginRun("replay", config: config, store: store, logger: logger)
     let replayer = Replayer(recorder: Recorder(store: store))
     var troubled = false
     var changed = false
@@ -60,7 +60,10 @@ struct ReplayCommand: ParsableCommand {
         printError("error: \(error)")
       }
     }
-    troubled = !Alerting.dispatch(events, config: config, store: store, logger: logger) || troubled
+    let alertsQueued = Alerting.dispatch(events, config: config, store: store, logger: logger)
+    troubled = !alertsQueued || troubled
+    Alerting.remindFailures(store: store)
+    Alerting.endRun(store: store, alertsQueued: alertsQueued)
     withExtendedLifetime(lock) {}
     if troubled { throw ExitCode(2) }
     if changed { throw ExitCode(1) }

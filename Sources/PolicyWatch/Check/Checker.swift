@@ -28,6 +28,21 @@ public struct Checker: Sendable {
     public var outcome: FetchAttemptOutcome
     public var events: [StoreEvent]
     public var reason: String?
+    /// The fetch could not be recorded: the store could not be written (a full disk, a read-only file system…).
+    /// A local error, not a problem of the site: nothing of this attempt is in the store, the next run tries again.
+    public var storeError: StoreIOError?
+
+    public init(
+      service: String, document: String, outcome: FetchAttemptOutcome, events: [StoreEvent], reason: String?,
+      storeError: StoreIOError? = nil
+    ) {
+      self.service = service
+      self.document = document
+      self.outcome = outcome
+      self.events = events
+      self.reason = reason
+      self.storeError = storeError
+    }
   }
 
   /// Checks every declaration; the results are in the order of `declarations`.
@@ -133,7 +148,7 @@ public struct Checker: Sendable {
     } catch {
       return DocumentResult(
         service: declaration.service, document: declaration.documentType, outcome: .failed, events: [],
-        reason: "could not write to the store: \(error)")
+        reason: "the store could not be written: \(error)", storeError: error)
     }
   }
 }

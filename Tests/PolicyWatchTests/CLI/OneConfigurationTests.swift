@@ -87,16 +87,25 @@ final class OneConfigurationTests {
 
   @Test("fetch options given on the command line win over the configuration, even at their default value")
   func fetchOptionEqualToDefaultWins() throws {
-    try declare()
-    // The configuration's timeout is too short for any fetch; --timeout 60 (the default value) must win.
-    let config = try writeConfig(
-      store: scratch.path + "/store", extra: ", \"fetch\": {\"timeout\": 0.001, \"attempts\": 1}")
-    let result = try run(["check", "--config", config, "--timeout", "60"])
+    // /flaky/KEY answers 500 the first time, then 200: only a second attempt gets the page.
+    func declareFlaky(_ key: String) throws {
+      try FileManager.default.createDirectory(
+        atPath: scratch.path + "/declarations", withIntermediateDirectories: true)
+      try
+        "{\"name\": \"Flaky\", \"terms\": {\"Privacy Policy\": {\"fetch\": \"\(server.url("/flaky/" + key))\", \"select\": \"main\"}}}"
+        .write(toFile: scratch.path + "/declarations/Flaky.json", atomically: true, encoding: .utf8)
+    }
+    let config = try writeConfig(store: scratch.path + "/store", extra: ", \"fetch\": {\"attempts\": 1}")
+    // --attempts 3 is the default value; given, it wins over the configuration's 1.
+    try declareFlaky(UUID().uuidString)
+    let result = try run(["check", "--config", config, "--attempts", "3"])
     #expect(result.status == 1, "\(result.output)\(result.error)")
-    #expect(result.output.contains("Alpha/Privacy Policy  first"))
-    // Without the option the configuration's applies (and the fetch times out).
-    let short = try run(["check", "--config", config, "--store", scratch.path + "/store2"])
-    #expect(short.status == 2, "\(short.output)")
+    #expect(result.output.contains("Flaky/Privacy Policy  first"))
+    // Without the option the configuration's single attempt applies, and the 500 stands.
+    try declareFlaky(UUID().uuidString)
+    let single = try run(["check", "--config", config, "--store", scratch.path + "/store2"])
+    #expect(single.status == 2, "\(single.output)")
+    #expect(single.output.contains("HTTP 500"))
   }
 
   @Test("exit statuses: missing configuration 64, missing or empty declarations 64, and nothing is created")
