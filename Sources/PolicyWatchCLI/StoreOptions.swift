@@ -175,12 +175,15 @@ struct StandardError: TextOutputStream {
 
 /// "Did you mean …?": the names closest to a mistyped one.
 enum Suggestions {
-  /// The candidates equal to `typed` but for case, else those within a small edit distance (a third of the length,
-  /// at least 2), closest first; at most three.
+  /// The candidates equal to `typed` but for case, else those it is the beginning of (up to three), else those
+  /// within a small edit distance (a third of the length, at least 2), closest first; at most three.
   static func closest(to typed: String, among candidates: [String]) -> [String] {
     let unique = Array(Set(candidates)).sorted()
     let folded = unique.filter { $0.lowercased() == typed.lowercased() && $0 != typed }
     if !folded.isEmpty { return folded }
+    // A name cut short (AI_TRAIN) is a prefix of the one meant.
+    let extended = unique.filter { typed.count >= 3 && $0.lowercased().hasPrefix(typed.lowercased()) }
+    if !extended.isEmpty, extended.count <= 3 { return extended }
     let limit = max(2, typed.count / 3)
     let scored = unique.compactMap { candidate -> (String, Int)? in
       let distance = EditDistance.between(typed.lowercased(), candidate.lowercased(), maxLength: 200)
