@@ -70,7 +70,8 @@ struct Painter: Sendable {
     return output
   }
 
-  /// Without colour, adjacent runs of one role are one run (one pair of markers, whatever data-use words they hold).
+  /// Without colour, adjacent runs of one role are one run (one pair of markers, whatever data-use words they hold),
+  /// and the deleted and inserted runs of a replacement are marked as owning their leading whitespace.
   func plainMerged(_ spans: [InlineSpan]) -> [InlineSpan] {
     guard !color else { return spans }
     var merged: [InlineSpan] = []
@@ -82,6 +83,12 @@ struct Painter: Sendable {
         if plain.role != .tag { plain.dataUse = false }
         merged.append(plain)
       }
+    }
+    for index in merged.indices where merged[index].role == .deleted || merged[index].role == .inserted {
+      let opposite: InlineSpan.Role = merged[index].role == .deleted ? .inserted : .deleted
+      let before = index > 0 && merged[index - 1].role == opposite
+      let after = index + 1 < merged.count && merged[index + 1].role == opposite
+      merged[index].ownsLeadingSpace = before || after
     }
     return merged
   }
@@ -96,7 +103,8 @@ struct Painter: Sendable {
     case .inserted, .deleted:
       let inserted = span.role == .inserted
       if color { return paint(span.text, inserted ? .inserted : .deleted, underline: span.dataUse) }
-      // Markers hug the words: leading whitespace stays outside.
+      // Markers hug the words: leading whitespace stays outside, unless the run owns it (see `InlineSpan`).
+      if span.ownsLeadingSpace { return (inserted ? "{+" : "[-") + span.text + (inserted ? "+}" : "-]") }
       let trimmed = span.text.drop { $0.isWhitespace }
       let lead = span.text.prefix(span.text.count - trimmed.count)
       return lead + (inserted ? "{+" : "[-") + trimmed + (inserted ? "+}" : "-]")
