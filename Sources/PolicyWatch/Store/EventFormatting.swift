@@ -4,7 +4,7 @@ import Foundation
 public enum EventFormatting {
   public static func line(_ event: StoreEvent) -> String {
     var parts = [
-      String(StoreJSON.format(event.firstSeen).prefix(16)).replacingOccurrences(of: "T", with: " "),
+      minute(event.firstSeen),
       "\(event.service)/\(event.document)", event.kind.rawValue,
     ]
     if let counts = event.clauses {

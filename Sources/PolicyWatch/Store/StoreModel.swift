@@ -49,6 +49,14 @@ public struct ClauseCounts: Sendable, Codable, Equatable {
     self.removed = removed
     self.modified = modified
   }
+
+  /// The event's counts of a clause diff (as the recorder counts them): a split adds a clause, a merge removes
+  /// one, a renamed heading is modified.
+  public init(_ counts: ClauseDiffCounts) {
+    self.init(
+      added: counts.added + counts.split, removed: counts.removed + counts.merged,
+      modified: counts.modified + counts.headingRenamed)
+  }
 }
 
 /// Flags on a change: what this tool exists to catch.

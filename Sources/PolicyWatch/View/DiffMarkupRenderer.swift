@@ -125,8 +125,8 @@ public enum DiffMarkupRenderer {
   /// browser too), every text escaped.
   public static func htmlPage(_ report: DiffReport, options: DiffViewOptions) -> String {
     let title = HTML.escape(
-      "\(report.service)/\(report.document): \(ViewDates.minute(report.from.firstSeen)) → "
-        + ViewDates.minute(report.to.firstSeen))
+      "\(report.service)/\(report.document): \(ViewDates.stamp(report.from.firstSeen)) → "
+        + ViewDates.stamp(report.to.firstSeen))
     return """
       <!DOCTYPE html>
       <html lang="en">

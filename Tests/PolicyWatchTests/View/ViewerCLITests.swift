@@ -29,9 +29,9 @@ final class ViewerCLITests {
   var expectedText: String {
     """
     Example Co/Privacy Policy
-    from \(oldID.prefix(12))  first seen 2024-01-10 09:00  declared updated 2024-01-05
-    to   \(newID.prefix(12))  first seen 2024-03-02 09:00  declared updated 2024-03-01
-          change, previous text last seen 2024-02-01 09:00
+    from \(oldID.prefix(12))  first seen 2024-01-10 09:00Z  declared updated 2024-01-05
+    to   \(newID.prefix(12))  first seen 2024-03-02 09:00Z  declared updated 2024-03-01
+          change, previous text last seen 2024-02-01 09:00Z
     clauses +1 -1 ~2 moved 1 unchanged 8
     new data-use language:
       NOT_SALE_OF_DATA  removed protection [2. How we use data] “sell your personal data”
@@ -177,8 +177,8 @@ final class ViewerCLITests {
     let early = try diff(["--to", "2023-01-01"])
     #expect(early.status == 2)
     #expect(early.error.contains("no version was seen at or before 2023-01-01T23:59:59Z for Example Co/Privacy Policy"))
-    #expect(early.error.contains("2024-01-10 09:00  \(oldID.prefix(12))  first  declared 2024-01-05"))
-    #expect(early.error.contains("2024-03-02 09:00  \(newID.prefix(12))  change  declared 2024-03-01"))
+    #expect(early.error.contains("2024-01-10 09:00Z  \(oldID.prefix(12))  first  declared 2024-01-05"))
+    #expect(early.error.contains("2024-03-02 09:00Z  \(newID.prefix(12))  change  declared 2024-03-01"))
     let garbage = try diff(["--from", "yesterday"])
     #expect(garbage.status == 2)
     #expect(garbage.error.contains("not a date, a version id, previous or latest"))
@@ -194,7 +194,7 @@ final class ViewerCLITests {
       text.output.hasPrefix(
         """
         Example Co/Privacy Policy
-        version \(oldID.prefix(12))  first seen 2024-01-10 09:00  (first)
+        version \(oldID.prefix(12))  first seen 2024-01-10 09:00Z  (first)
         declared updated 2024-01-05
           “Last updated: January 5, 2024”
 
@@ -221,9 +221,9 @@ final class ViewerCLITests {
     let text = try CLI.run(["log", "--store", store.path])
     #expect(
       text.output == """
-        2024-03-02 09:00  Example Co/Privacy Policy  change  +1 -1 ~2  declared 2024-03-01  \
+        2024-03-02 09:00Z  Example Co/Privacy Policy  change  +1 -1 ~2  declared 2024-03-01  \
         data-use: AI_TRAINING,removed NOT_SALE_OF_DATA
-        2024-01-10 09:00  Example Co/Privacy Policy  first  declared 2024-01-05
+        2024-01-10 09:00Z  Example Co/Privacy Policy  first  declared 2024-01-05
 
         """)
     let colour = try CLI.run(["log", "--store", store.path, "--color", "always", "--limit", "1"])
