@@ -128,6 +128,10 @@ public enum DiffTextRenderer {
   public static func render(_ report: DiffReport, options: DiffViewOptions) -> String {
     let painter = Painter(color: options.color)
     var lines = header(report, painter: painter)
+    if let width = options.width {
+      // Header and data-use lines wrap at word boundaries like the clauses (a terminal would cut words).
+      lines = lines.flatMap { Wrap.words($0, width: width, indent: $0.hasPrefix("  ") ? "    " : "      ") }
+    }
     if report.identical {
       lines.append("")
       lines.append("no differences: both REFs name the same text")

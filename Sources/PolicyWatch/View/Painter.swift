@@ -120,6 +120,55 @@ enum Wrap {
     var span: InlineSpan
   }
 
+  /// A line already painted (ANSI colour codes count for nothing) broken at spaces into lines of at most `width`
+  /// characters, the continuation lines indented by `indent`. A word longer than a line is left whole. Runs of
+  /// spaces inside the line are kept.
+  static func words(_ line: String, width: Int, indent: String) -> [String] {
+    let width = max(20, width)
+    guard visibleCount(line) > width else { return [line] }
+    var lines: [String] = []
+    var current = ""
+    var currentWidth = 0
+    var hasText = false
+    for (index, word) in line.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+      let wordWidth = visibleCount(word)
+      if index == 0 {
+        current = String(word)
+        currentWidth = wordWidth
+      } else if hasText, wordWidth > 0, currentWidth + 1 + wordWidth > width {
+        lines.append(current)
+        current = indent + word
+        currentWidth = indent.count + wordWidth
+      } else {
+        current += " " + word
+        currentWidth += 1 + wordWidth
+      }
+      hasText = hasText || wordWidth > 0
+    }
+    lines.append(current)
+    return lines.map { line in
+      var trimmed = line
+      while trimmed.hasSuffix(" ") { trimmed.removeLast() }
+      return trimmed
+    }
+  }
+
+  /// Characters a terminal shows: ANSI SGR sequences (`ESC [ … m`) count for nothing.
+  static func visibleCount<S: StringProtocol>(_ text: S) -> Int {
+    var count = 0
+    var inEscape = false
+    for character in text {
+      if inEscape {
+        if character == "m" { inEscape = false }
+      } else if character == "\u{1B}" {
+        inEscape = true
+      } else {
+        count += 1
+      }
+    }
+    return count
+  }
+
   /// Splits spans into lines of at most `width` characters; breaks after a space when it can.
   static func lines(_ spans: [InlineSpan], width: Int, painter: Painter, base: Tone) -> [(text: String, width: Int)] {
     var cells: [Cell] = []
