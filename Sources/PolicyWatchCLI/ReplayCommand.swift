@@ -43,7 +43,8 @@ struct ReplayCommand: ParsableCommand {
     // Documents are replayed in parallel; each folder's events are printed when it is done, in the order given.
     replayer.replay(directories: directories) { _, result in
       switch result {
-      case .success(let summary):
+      case .success(var summary):
+        summary.events = store.addressed(summary.events)
         for event in summary.events {
           print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
         }

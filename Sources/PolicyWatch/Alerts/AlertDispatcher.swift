@@ -38,7 +38,7 @@ public struct AlertDispatcher {
   /// `endingRun` is false (the caller then ends it with `outbox.endRun()` once it has reported the run's events).
   public func dispatch(_ events: [StoreEvent], now: Date = Date(), endingRun: Bool = true) throws -> Report {
     var report = Report()
-    report.queued = enqueue(events, now: now, errors: &report.errors)
+    report.queued = enqueue(store.addressed(events), now: now, errors: &report.errors)
     if report.errors.isEmpty && endingRun { outbox.endRun() }
     report.flush = try outbox.flush(channels: transports, settings: settings, now: now, logger: logger)
     return report

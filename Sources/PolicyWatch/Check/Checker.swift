@@ -142,9 +142,19 @@ public struct Checker: Sendable {
     }
     do {
       let result = try recorder.record(Observation(time: time, declaration: declaration, pages: pages))
+      // Each event names the document's address: its page, or every page of a `combine` document.
+      let events = result.events.map { event in
+        var addressed = event
+        addressed.url = addressed.url ?? declaration.pages.first?.fetch
+        if declaration.pages.count > 1, addressed.pageURLs == nil {
+          addressed.pageURLs = Dictionary(
+            declaration.pages.map { ($0.id, $0.fetch) }, uniquingKeysWith: { first, _ in first })
+        }
+        return addressed
+      }
       return DocumentResult(
         service: declaration.service, document: declaration.documentType, outcome: result.outcome,
-        events: result.events, reason: result.reason)
+        events: events, reason: result.reason)
     } catch {
       return DocumentResult(
         service: declaration.service, document: declaration.documentType, outcome: .failed, events: [],

@@ -155,9 +155,62 @@ public final class SnapshotStore: @unchecked Sendable {
     try FileIO.appendLines(entries.map(StoreJSON.line), to: "\(directory(ref))/timeline.jsonl")
   }
 
-  /// Every event of a document, in time order.
+  /// Every event of a document, in time order, each with the address its attempt fetched (`url`, `pageURLs`).
   public func events(_ ref: DocumentRef) -> [StoreEvent] {
-    timeline(ref).flatMap { $0.events ?? [] }
+    var lastURLs: [String] = []
+    var events: [StoreEvent] = []
+    var latestPages: [String: String]?
+    for entry in timeline(ref) {
+      // A technical re-extraction fetches nothing (its url is empty): the address is the one before it.
+      let urls = entry.url.split(separator: " ").map(String.init)
+      if !urls.isEmpty { lastURLs = urls }
+      for var event in entry.events ?? [] {
+        if event.url == nil, let first = lastURLs.first {
+          event.url = first
+          if lastURLs.count > 1 {
+            if latestPages == nil { latestPages = state(ref).pages.mapValues(\.url) }
+            event.pageURLs = Self.pageURLs(lastURLs, ids: entry.pages.map { Set($0.keys) }, known: latestPages ?? [:])
+          }
+        }
+        events.append(event)
+      }
+    }
+    return events
+  }
+
+  /// The URLs of a `combine` document's pages by id: an id is derived from its URL (`PageDeclaration.sourceID`)
+  /// unless the declaration named it, then the state's page of that URL says it.
+  static func pageURLs(_ urls: [String], ids: Set<String>?, known: [String: String]) -> [String: String] {
+    var result: [String: String] = [:]
+    for url in urls {
+      if let id = known.first(where: { $0.value == url })?.key {
+        result[id] = url
+      } else {
+        let derived = PageDeclaration.sourceID(for: url)
+        if ids?.contains(derived) ?? true { result[derived] = url }
+      }
+    }
+    return result
+  }
+
+  /// `events` with their document's address filled in where it is missing, from the store's state (the URLs of
+  /// the latest attempt): for events a run just recorded.
+  public func addressed(_ events: [StoreEvent]) -> [StoreEvent] {
+    var pages: [DocumentRef: [String: String]] = [:]
+    return events.map { event in
+      guard event.url == nil else { return event }
+      let ref = DocumentRef(service: event.service, document: event.document)
+      if pages[ref] == nil { pages[ref] = state(ref).pages.mapValues(\.url) }
+      let urls = pages[ref] ?? [:]
+      var addressed = event
+      if urls.count == 1 {
+        addressed.url = urls.values.first
+      } else if !urls.isEmpty {
+        addressed.url = urls.sorted { $0.key < $1.key }.first?.value
+        addressed.pageURLs = urls
+      }
+      return addressed
+    }
   }
 
   /// Every event of every document (optionally only those matching `filter`), in time order.

@@ -87,6 +87,12 @@ public struct StoreEvent: Sendable, Codable, Equatable {
   public var clauses: ClauseCounts?
   public var reason: String?
   public var dataUse: [DataUseFinding]?
+  /// The document's address: its page's URL (the first page's, for a `combine` document), as fetched then. Not
+  /// stored in the timeline's copy of the event: readers take it from the attempt's `url` (see
+  /// `SnapshotStore.events`), `check` from the declaration.
+  public var url: String? = nil
+  /// For a `combine` document: every page's URL, by page id.
+  public var pageURLs: [String: String]? = nil
 }
 
 /// A data-use match found in a change (issue: the data-use report).

@@ -9,6 +9,13 @@ public enum DiffMarkupRenderer {
     var lines: [String] = []
     lines.append("## \(Markdown.escape(report.service + "/" + report.document))")
     lines.append("")
+    for address in report.addresses {
+      // An autolink: nothing in it is escaped, so what would end it is percent-encoded.
+      let url = address.url.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "<", with: "%3C")
+        .replacingOccurrences(of: ">", with: "%3E")
+      lines.append((address.page.map { "Page \(Markdown.escape($0)): " } ?? "Document: ") + "<\(url)>  ")
+    }
+    if !report.addresses.isEmpty { lines.append("") }
     lines.append("| | from | to |")
     lines.append("| --- | --- | --- |")
     lines.append("| version | `\(report.from.version.prefix(12))` | `\(report.to.version.prefix(12))` |")
@@ -150,7 +157,12 @@ public enum DiffMarkupRenderer {
   /// The body of the page without its title: also the content of a feed entry (classes, ins/del/mark elements;
   /// it reads without the stylesheet too).
   public static func htmlFragment(_ report: DiffReport, options: DiffViewOptions) -> String {
-    var html = "<table class=\"meta\">\n<tr><th></th><th>from</th><th>to</th></tr>\n"
+    var html = ""
+    for address in report.addresses {
+      html += "<p class=\"url\">" + (address.page.map { "Page \(HTML.escape($0)): " } ?? "Document: ")
+      html += "<a href=\"\(HTML.escape(address.url))\">\(HTML.escape(address.url))</a></p>\n"
+    }
+    html += "<table class=\"meta\">\n<tr><th></th><th>from</th><th>to</th></tr>\n"
     html += "<tr><th>version</th><td><code>\(HTML.escape(String(report.from.version.prefix(12))))</code></td>"
     html += "<td><code>\(HTML.escape(String(report.to.version.prefix(12))))</code></td></tr>\n"
     html += "<tr><th>first seen</th><td>\(ViewDates.minute(report.from.firstSeen)) UTC</td>"

@@ -168,6 +168,9 @@ public enum DiffTextRenderer {
 
   static func header(_ report: DiffReport, painter: Painter) -> [String] {
     var lines = [painter.paint("\(report.service)/\(report.document)", .title)]
+    for address in report.addresses {
+      lines.append(painter.paint(address.page.map { "page \($0)" } ?? "url", .label) + "  " + address.url)
+    }
     func side(_ label: String, _ side: DiffReport.Side) -> String {
       painter.paint(label, .label) + " " + side.version.prefix(12) + "  first seen " + ViewDates.stamp(side.firstSeen)
         + "  declared " + side.declaredSummary

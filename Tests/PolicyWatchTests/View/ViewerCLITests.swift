@@ -29,6 +29,7 @@ final class ViewerCLITests {
   var expectedText: String {
     """
     Example Co/Privacy Policy
+    url  https://example.com/privacy
     from \(oldID.prefix(12))  first seen 2024-01-10 09:00Z  declared updated 2024-01-05
     to   \(newID.prefix(12))  first seen 2024-03-02 09:00Z  declared updated 2024-03-01
           change, previous text last seen 2024-02-01 09:00Z
@@ -116,7 +117,10 @@ final class ViewerCLITests {
 
   @Test func diffMarkdown() throws {
     let markdown = try diff(["--format", "markdown"]).output
-    #expect(markdown.hasPrefix("## Example Co/Privacy Policy\n\n| | from | to |\n| --- | --- | --- |\n"))
+    #expect(
+      markdown.hasPrefix(
+        "## Example Co/Privacy Policy\n\nDocument: <https://example.com/privacy>  \n\n| | from | to |\n| --- | --- | --- |\n"
+      ))
     #expect(markdown.contains("| declared | updated 2024-01-05 | updated 2024-03-01 |\n"))
     #expect(markdown.contains("- **Modified:** Last updated: ~~January 5~~**March 1**, 2024\n"))
     #expect(markdown.contains("- **Removed:** ~~We do not sell your personal data~~ *`⟨NOT_SALE_OF_DATA⟩`*~~.~~\n"))
@@ -134,7 +138,7 @@ final class ViewerCLITests {
     #expect(object["schema"] as? String == "policywatch-diff/1")
     #expect(
       Set(object.keys) == [
-        "schema", "service", "document", "from", "to", "event", "flags", "identical", "counts",
+        "schema", "service", "document", "url", "from", "to", "event", "flags", "identical", "counts",
         "dataUse", "changes",
       ])
     let report = try StoreJSON.decoder.decode(DiffReport.self, from: Data(result.output.utf8))
@@ -158,8 +162,10 @@ final class ViewerCLITests {
     #expect(html.hasPrefix("<!DOCTYPE html>"))
     #expect(!html.lowercased().contains("<script"))
     #expect(!html.contains("src="))
-    #expect(!html.contains("href="))
-    #expect(!html.contains("http://") && !html.contains("https://"))
+    // The one link is the document's own address; nothing is loaded from anywhere.
+    #expect(html.components(separatedBy: "href=").count == 2)
+    #expect(html.contains("<a href=\"https://example.com/privacy\">"))
+    #expect(!html.contains("http://") && !html.contains("url("))
     #expect(html.contains("<ins> and improve</ins>"))
     #expect(html.contains("<del>January 5</del><ins>March 1</ins>"))
     #expect(
