@@ -91,7 +91,7 @@ public struct AtomFeed: Sendable {
       var report = DiffReport.make(service: event.service, document: event.document, old: old, new: new, event: event)
       report.url = event.url
       report.pageURLs = event.pageURLs
-      let html = DiffMarkupRenderer.htmlFragment(report, options: DiffViewOptions(context: context))
+      let html = DiffMarkupRenderer.htmlFragment(report, options: DiffViewOptions(context: context), forFeed: true)
       xml += "    <content type=\"html\">\(XML.escape(html))</content>\n"
     }
     xml += "  </entry>\n"
