@@ -122,7 +122,7 @@ public struct Recorder: Sendable {
     // 1. Pages that could not be fetched.
     let failures = observation.pages.filter { $0.error != nil }
     if !failures.isEmpty {
-      let reason = failures.map { "\($0.id): \($0.error ?? "")" }.joined(separator: "; ")
+      let reason = AttemptReason.fetchFailed(failures, declaration: declaration)
       return try inaccessible(.failed, reason, snapshot: nil, pages: nil)
     }
 
@@ -237,16 +237,10 @@ public struct Recorder: Sendable {
         extracted = try DocumentExtractor.extract(declaration, pages: raw)
       }
     } catch {
-      var reason = error.description
-      if error.selectorMissed, let bytes = raw[error.page]?.bytes,
-        let page = try? PageExtractor.extract(bytes: bytes, httpCharset: raw[error.page]?.httpCharset),
-        let problem = PageHealth.problem(clauses: page.clauses, title: page.title)
-      {
-        reason = "\(problem); \(reason)"
-      }
+      let reason = AttemptReason.extractionFailed(error, raw: raw[error.page], declaration: declaration)
       return try inaccessible(.inaccessible, reason, snapshot: snapshot, pages: combinedPages)
     }
-    if let problem = PageHealth.problem(clauses: extracted.clauses, title: extracted.title) {
+    if let problem = AttemptReason.problem(extracted, raw: raw) {
       return try inaccessible(.inaccessible, problem, snapshot: snapshot, pages: combinedPages)
     }
     let id = VersionIdentity.id(of: extracted.clauses)
