@@ -73,7 +73,9 @@ public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(names.filter { $0 == name }.count == 1, "\(name) appears \(names.filter { $0 == name }.count) times")
   }
   // The parts: after each part's blank line, up to the next boundary line.
-  let boundary = lines.first { $0.hasPrefix("--=_policywatch_") }!
+  // The boundary the Content-Type header declares (a header line may look like one: only the body's lines count).
+  let declared = lines[..<blank].first { $0.hasPrefix(" boundary=\"") }!.dropFirst(11).dropLast()
+  let boundary = "--" + declared
   var bodies: [[UInt8]] = []
   var index = blank
   while let start = lines[index...].firstIndex(of: boundary) {
