@@ -36,7 +36,10 @@ struct ReplayCommand: ParsableCommand {
     }
     let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config))
     var events: [StoreEvent] = []
-    _ = Alerting.beginRun("replay", config: config, store: store, logger: logger)
+    // Events a killed `check` recorded and never printed come first, once (as `check` would print them).
+    for event in Alerting.beginRun("replay", config: config, store: store, logger: logger) {
+      print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
+    }
     let replayer = Replayer(recorder: Recorder(store: store))
     var troubled = false
     var changed = false

@@ -208,4 +208,22 @@ final class UnattendedCheckTests {
     let after = try check()
     #expect(after.output.isEmpty, "\(after.output)")
   }
+
+  @Test("a replay after a killed check prints that check's events too")
+  func replayAfterAKilledCheck() throws {
+    try page("fast.html", HistoryBuilder.page(baseClauses))
+    try declare("Alpha", path: "/dir/fast.html")
+    let started = Date()
+    #expect(try check().status == 1)
+    // What a check killed after recording leaves: its run marker.
+    try FileIO.writeAtomically(
+      StoreJSON.pretty(OutboxRun(command: "check", started: started, pid: 1)), to: store.path + "/outbox/run.json")
+    let history = TemporaryDirectory("unattended-history")
+    try HistoryBuilder(history.path).write([("2024-01-10T08-00-00Z", HistoryBuilder.page(baseClauses))])
+    let replay = try CLI.run(["replay", history.path, "--store", store.path], environment: ["POLICYWATCH_CONFIG": ""])
+    let lines = replay.output.split(separator: "\n")
+    #expect(lines.first?.contains("Alpha/Privacy Policy  first") == true, "\(replay.output)")
+    #expect(lines.contains { $0.contains("Example Co/Privacy Policy  first") })
+    #expect(try check().output.isEmpty)
+  }
 }
