@@ -73,8 +73,10 @@ public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(names.filter { $0 == name }.count == 1, "\(name) appears \(names.filter { $0 == name }.count) times")
   }
   // The parts: after each part's blank line, up to the next boundary line.
-  // The boundary the Content-Type header declares (a header line may look like one: only the body's lines count).
-  let declared = lines[..<blank].first { $0.hasPrefix(" boundary=\"") }!.dropFirst(11).dropLast()
+  // The boundary the Content-Type header declares, on the line after it (another header's text may look like a
+  // boundary or a parameter: only that header's own line counts).
+  let contentType = lines[..<blank].firstIndex { $0 == "Content-Type: multipart/alternative;" }!
+  let declared = lines[contentType + 1].dropFirst(11).dropLast()
   let boundary = "--" + declared
   var bodies: [[UInt8]] = []
   var index = blank
