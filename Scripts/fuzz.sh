@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Scripts/fuzz.sh [html|css|dates|all] [SECONDS] — libFuzzer (with AddressSanitizer) targets for the extractor.
+# Scripts/fuzz.sh [html|css|dates|declarations|config|mime|all] [SECONDS] — libFuzzer (with AddressSanitizer)
+# targets for the extractor and the other readers of outside input.
 #
 #   html   PageExtractor.extract(bytes:httpCharset:select:remove:) on arbitrary bytes; byte 0 picks the HTTP charset
 #          label (a fixed one, or the next bytes up to a newline) and one of 8 fixed rule sets
@@ -7,14 +8,21 @@
 #   css    CSSSelector.xpath(for:) and relativeXPath(for:); accepted selectors are evaluated by libxml2 on a fixed
 #          page and used as remove/select rules of PageExtractor                 — Scripts/fuzz/FuzzCSS.swift
 #   dates  DeclaredDateParser.find(in:language:) on text and on clauses         — Scripts/fuzz/FuzzDates.swift
+#   declarations  DeclarationLoader on a <Service>.json (with its .history.json) or a replay declaration.json
+#                                                                                — Scripts/fuzz/FuzzDeclarations.swift
+#   config PolicyWatchConfig.parse and loadLocations; no problem ever shows a secret — Scripts/fuzz/FuzzConfig.swift
+#   mime   MIMEMessage.build: 7-bit, CRLF, line lengths, no header injection, parts decode back
+#                                                                                — Scripts/fuzz/FuzzMIME.swift
 #
 # Each harness is compiled with swiftc directly, in one module with the library sources it needs
 # (`-module-name PolicyWatch`, so internal API is reachable), with `-sanitize=fuzzer,address`; the C shims are compiled
 # with clang. Build products, the growing corpora and crash files go to .fuzz/<target>/ (gitignored); the seeds in
 # Scripts/fuzz/seeds/<target>/ (small texts written for this) and the dictionaries Scripts/fuzz/<target>.dict are
 # read only. Each target runs SECONDS seconds (default 60; `-max_total_time`, one input at most 10 s), one after
-# another. Extra libFuzzer flags: FUZZ_ARGS="-jobs=2 …". Exit status 1 if a target found a crash, 2 if it could not
-# be built (e.g. no libFuzzer).
+# another. Extra libFuzzer flags: FUZZ_ARGS="-runs=10000000 …" (a number of executions instead of a time: give a
+# large SECONDS too). declarations, config and mime are compiled with the whole library, and swift-log (from
+# SwiftPM's checkout, `swift package resolve`) as a module of its own. Exit status 1 if a target found a crash, 2
+# if it could not be built (e.g. no libFuzzer). FUZZ_BUILD_ONLY=1 builds the targets and runs none.
 set -uo pipefail
 
 target="${1:-all}"
@@ -25,10 +33,10 @@ here="$root/Scripts/fuzz"
 lib="$root/Sources/PolicyWatch"
 
 case "$target" in
-  html | css | dates) targets=("$target") ;;
-  all) targets=(html css dates) ;;
+  html | css | dates | declarations | config | mime) targets=("$target") ;;
+  all) targets=(html css dates declarations config mime) ;;
   *)
-    echo "usage: Scripts/fuzz.sh [html|css|dates|all] [SECONDS]" >&2
+    echo "usage: Scripts/fuzz.sh [html|css|dates|declarations|config|mime|all] [SECONDS]" >&2
     exit 64
     ;;
 esac
@@ -44,8 +52,8 @@ for tool in swiftc clang pkg-config; do
     exit 2
   fi
 done
-if ! pkg-config --exists libxml-2.0 libcurl; then
-  echo "fuzz.sh: pkg-config cannot find libxml-2.0 and libcurl (install libxml2-dev, libcurl4-openssl-dev)." >&2
+if ! pkg-config --exists libxml-2.0 libcurl libcrypto libzstd zlib libexttextcat; then
+  echo "fuzz.sh: pkg-config cannot find libxml-2.0, libcurl, libcrypto, libzstd, zlib and libexttextcat (Scripts/install-dependencies.sh)." >&2
   exit 2
 fi
 probe="$out/probe.$$"
@@ -69,10 +77,11 @@ sources_for() {
     dates) echo "$lib"/Extract/Dates/*.swift "$lib"/Model/*.swift ;;
     html | css)
       echo "$lib"/Extract/PageExtractor.swift "$lib"/Extract/Charset.swift "$lib"/Extract/ClauseBuilder.swift \
-        "$lib"/Extract/ScriptStripper.swift "$lib"/Extract/AttributePruning.swift \
+        "$lib"/Extract/ScriptStripper.swift "$lib"/Extract/AttributePruning.swift "$lib"/Support/*.swift \
         "$lib"/Extract/CSS/*.swift "$lib"/Extract/Dates/*.swift "$lib"/HTML/*.swift "$lib"/Model/*.swift \
-        "$lib"/Declarations/Declaration.swift "$lib"/Support/*.swift
+        "$lib"/Declarations/Declaration.swift
       ;;
+    *) find "$lib" -name '*.swift' | sort | tr '\n' ' ' ;;
   esac
 }
 harness_for() {
@@ -80,6 +89,9 @@ harness_for() {
     html) echo "$here/FuzzHTML.swift" ;;
     css) echo "$here/FuzzCSS.swift" ;;
     dates) echo "$here/FuzzDates.swift" ;;
+    declarations) echo "$here/FuzzDeclarations.swift" ;;
+    config) echo "$here/FuzzConfig.swift" ;;
+    mime) echo "$here/FuzzMIME.swift" ;;
   esac
 }
 max_len_for() {
@@ -87,6 +99,8 @@ max_len_for() {
     html) echo 65536 ;;
     css) echo 1024 ;;
     dates) echo 4096 ;;
+    declarations | config) echo 8192 ;;
+    mime) echo 8192 ;;
   esac
 }
 
@@ -96,9 +110,9 @@ build() {
   local c_flags=()
   link_flags=()
   swift_c=()
-  read -r -a c_flags <<<"$(pkg-config --cflags libxml-2.0 libcurl)"
-  # zlib: the C shims hold the gzip reader of older stores' objects.
-  read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl zlib)"
+  # zlib: the C shims hold the gzip reader of older stores' objects; libexttextcat: LanguageIdentifier.
+  read -r -a c_flags <<<"$(pkg-config --cflags libxml-2.0 libcurl libcrypto libzstd libexttextcat)"
+  read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl libcrypto libzstd zlib libexttextcat)"
   for flag in "${c_flags[@]}"; do swift_c+=(-Xcc "$flag"); done
   # SwiftPM generates CPolicyWatchShims' module map; outside SwiftPM we write the same one.
   cat >"$dir/modules/module.modulemap" <<MAP
@@ -107,13 +121,27 @@ module CPolicyWatchShims {
   export *
 }
 MAP
-  # The C shims (only linked in if a Swift file uses them).
+  # The C shims and the libxml2 arena (only linked in if a Swift file uses them).
   objects=()
-  for shim in pw_shims pw_xml_arena; do
+  for c_file in "$root"/Sources/CPolicyWatchShims/*.c; do
+    local object="$dir/$(basename "$c_file" .c).o"
     clang -c -O1 -g -fsanitize=address "${c_flags[@]}" -I "$root/Sources/CPolicyWatchShims/include" \
-      "$root/Sources/CPolicyWatchShims/$shim.c" -o "$dir/$shim.o" || return 1
-    objects+=("$dir/$shim.o")
+      "$c_file" -o "$object" || return 1
+    objects+=("$object")
   done
+  # swift-log, for the targets built with the whole library: its own module, compiled here with ASan.
+  logging=()
+  case "$name" in
+    declarations | config | mime)
+      local checkout="$root/.build/checkouts/swift-log/Sources/Logging"
+      [ -d "$checkout" ] || (cd "$root" && swift package resolve >/dev/null) || return 1
+      swiftc -swift-version 5 -O -sanitize=address -parse-as-library -module-name Logging -package-name swift_log \
+        -emit-library -static \
+        -emit-module -emit-module-path "$dir/modules/Logging.swiftmodule" -module-cache-path "$dir/module-cache" \
+        $(find "$checkout" -name '*.swift' | sort) -o "$dir/libLogging.a" || return 1
+      logging=(-I "$dir/modules" "$dir/libLogging.a")
+      ;;
+  esac
   local sources
   read -r -a sources <<<"$(sources_for "$name")"
   compile "$name" "${sources[@]}" && return 0
@@ -129,8 +157,10 @@ compile() {
   shift
   # lld: gold prints a warning per ASan helper symbol ("Cannot export local symbol").
   swiftc -swift-version 6 -O -g -sanitize=fuzzer,address -use-ld=lld -parse-as-library -module-name PolicyWatch \
-    -I "$root/Sources/CLibXML2" -I "$root/Sources/CCurl" -I "$root/Sources/CPolicyWatchShims/include" \
-    -Xcc -fmodule-map-file="$dir/modules/module.modulemap" "${swift_c[@]}" \
+    -I "$root/Sources/CLibXML2" -I "$root/Sources/CCurl" -I "$root/Sources/CCrypto" -I "$root/Sources/CZstd" \
+    -I "$root/Sources/CExtTextCat" \
+    -I "$root/Sources/CPolicyWatchShims/include" \
+    -Xcc -fmodule-map-file="$dir/modules/module.modulemap" "${swift_c[@]}" "${logging[@]}" \
     "$(harness_for "$name")" "$@" "${objects[@]}" "${link_flags[@]}" \
     -module-cache-path "$dir/module-cache" -o "$dir/fuzz-$name"
 }
@@ -146,6 +176,10 @@ for name in "${targets[@]}"; do
     status=2
     continue
   fi
+  if [ -n "${FUZZ_BUILD_ONLY:-}" ]; then
+    summary+=("$name: built ($dir/fuzz-$name)")
+    continue
+  fi
   mkdir -p "$dir/corpus" "$dir/artifacts"
   cp -n "$here/seeds/$name"/* "$dir/corpus/" 2>/dev/null || true
   dict=()
@@ -157,7 +191,8 @@ for name in "${targets[@]}"; do
   # what these targets look for, and libFuzzer's -detect_leaks would stop on the runtime's first cache).
   # The Swift runtime's own crash handler is off: under ASan it reports a bogus heap-buffer-overflow in its memory
   # server instead of the trap; without it libFuzzer prints the trap's stack (file:line of the failed check).
-  SWIFT_BACKTRACE="enable=no" ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" timeout --kill-after=30 $((seconds + 120)) \
+  # libxml2 stays on malloc (POLICYWATCH_XML_ARENA=0), so ASan sees every one of its allocations.
+  POLICYWATCH_XML_ARENA=0 SWIFT_BACKTRACE="enable=no" ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" timeout --kill-after=30 $((seconds + 120)) \
     "$dir/fuzz-$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len_for "$name")" \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "${dict[@]}" "${extra[@]}" \
     "$dir/corpus" >"$dir/fuzz.log" 2>&1

@@ -7,12 +7,12 @@ struct AlertCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "alert",
     abstract: "Test alert channels and look after the outbox.",
-    subcommands: [AlertTestCommand.self, AlertListCommand.self, AlertRetryCommand.self]
+    subcommands: [AlertTestCommand.self, AlertListCommand.self, AlertRetryCommand.self, AlertDropCommand.self]
   )
 }
 
-/// Loads the configuration (required here) and the store it names.
-private func requiredConfig(_ options: ConfigOptions) throws -> PolicyWatchConfig {
+/// Loads the configuration (required here).
+private func requiredConfig(_ options: ConfigFileOption) throws -> PolicyWatchConfig {
   guard let config = try options.load() else {
     printError("policywatch: no configuration file: give --config FILE or set POLICYWATCH_CONFIG")
     throw ExitCode(64)
@@ -27,13 +27,13 @@ struct AlertTestCommand: ParsableCommand {
     discussion: "Exit status: 0 every test message was delivered, 2 one failed (the reason is printed), 64 usage."
   )
 
-  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var configFile: ConfigFileOption
 
   @Option(help: "Only this channel.")
   var channel: String?
 
   func run() throws {
-    let config = try requiredConfig(configOptions)
+    let config = try requiredConfig(configFile)
     var channels = config.alerts.channels
     if let channel {
       channels = channels.filter { $0.name == channel }
@@ -70,20 +70,21 @@ struct AlertListCommand: ParsableCommand {
     discussion: "Exit status: 0 the outbox is empty, 1 alerts are waiting, 64 usage."
   )
 
-  @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var storeOptions: StoreOptions
 
   @Flag(help: "Also list the deliveries made (outbox/delivered.jsonl).")
   var delivered = false
 
   func run() throws {
-    let config = try configOptions.load()
-    let store = ConfigOptions.store(storeOptions, config).store
+    let store = try storeOptions.openForReading()
     let outbox = Outbox(store: store)
     if delivered {
       for delivery in outbox.deliveries() {
         let count = delivery.events.count > 1 ? " (\(delivery.events.count) events)" : ""
-        print("delivered  \(delivery.channel)  \(delivery.eventID)\(count)  \(delivery.delivered)  \(delivery.detail)")
+        let what = delivery.dropped == true ? "dropped  " : "delivered"
+        print(
+          "\(what)  \(delivery.channel)  \(delivery.eventID)\(count)  \(EventFormatting.timestamp(delivery.delivered))  "
+            + delivery.detail)
       }
     }
     let pending = outbox.pending { printError("policywatch: \($0)") }
@@ -94,7 +95,7 @@ struct AlertListCommand: ParsableCommand {
       } else if entry.needsAttention {
         state = "FAILED after \(entry.attempts) attempt(s), needs attention: \(entry.lastError ?? "")"
       } else {
-        let next = entry.nextAttempt.map { " next attempt after \($0)" } ?? ""
+        let next = entry.nextAttempt.map { " next attempt after \(EventFormatting.timestamp($0))" } ?? ""
         state = "retrying (\(entry.attempts) attempt(s), last: \(entry.lastError ?? ""))\(next)"
       }
       print("\(entry.channel)  \(entry.eventID)  \(entry.subject)")
@@ -116,19 +117,18 @@ struct AlertRetryCommand: ParsableCommand {
     discussion: "Exit status: 0 the outbox is empty afterwards, 2 some alerts are still waiting, 64 usage."
   )
 
-  @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var loggingOptions: LoggingOptions
 
   @Option(help: "Only this channel's alerts.")
   var channel: String?
 
   func run() throws {
-    let config = try requiredConfig(configOptions)
-    let options = ConfigOptions.store(storeOptions, config)
-    let (store, lock) = try options.openForWriting()
+    let config = try requiredConfig(storeOptions.configFile)
+    let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config), create: false)
     defer { withExtendedLifetime(lock) {} }
-    let logger = configOptions.logger()
-    let outbox = Outbox(store: store.path)
+    let logger = loggingOptions.logger()
+    let outbox = Outbox(store: store)
     let transports = Dictionary(
       config.alerts.channels.map { ($0.name, $0.transport) }, uniquingKeysWith: { first, _ in first })
     let report = try outbox.flush(
@@ -138,5 +138,65 @@ struct AlertRetryCommand: ParsableCommand {
     print(
       "\(report.delivered.count) delivered, \(report.failed.count) failed, \(report.deferred.count) not sent")
     if !report.failed.isEmpty || !report.deferred.isEmpty || !report.ioErrors.isEmpty { throw ExitCode(2) }
+  }
+}
+
+struct AlertDropCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "drop",
+    abstract: "Give up alerts waiting in the outbox: they are never sent, and their failures no longer reminded.",
+    discussion: """
+      Each dropped alert is logged in outbox/delivered.jsonl as dropped (alert list --delivered shows it), so it is \
+      never queued again. Exit status: 0 dropped, 64 an EVENT-ID matches no waiting alert (the waiting ones are \
+      listed) or nothing to drop.
+      """
+  )
+
+  @Argument(help: "The event ids of the alerts to drop (as alert list shows them).")
+  var eventIDs: [String] = []
+
+  @Flag(help: "Drop every alert that failed permanently (FAILED, needs attention).")
+  var allFailed = false
+
+  @Option(help: "Only this channel's alerts.")
+  var channel: String?
+
+  @OptionGroup var storeOptions: StoreOptions
+
+  func validate() throws {
+    guard !eventIDs.isEmpty || allFailed else { throw ValidationError("give EVENT-ID… or --all-failed") }
+  }
+
+  func run() throws {
+    let locations = try storeOptions.configFile.locations()
+    let (store, lock) = try storeOptions.openForWriting(locations, create: false)
+    defer { withExtendedLifetime(lock) {} }
+    let outbox = Outbox(store: store)
+    let pending = outbox.pending { printError("policywatch: \($0)") }.filter { channel == nil || $0.channel == channel }
+    var chosen = allFailed ? pending.filter(\.needsAttention) : []
+    for id in eventIDs {
+      let matching = pending.filter { $0.eventID == id }
+      guard !matching.isEmpty else {
+        let waiting = pending.map { "\($0.channel)  \($0.eventID)" }
+        printError(
+          "policywatch: no alert for \(id) waits in the outbox"
+            + (waiting.isEmpty ? " (it is empty)" : "; waiting:\n  " + waiting.joined(separator: "\n  ")))
+        throw ExitCode(64)
+      }
+      chosen += matching.filter { entry in !chosen.contains { $0.fileName == entry.fileName } }
+    }
+    guard !chosen.isEmpty else {
+      printError("policywatch: no alert needs attention\(channel.map { " for \($0)" } ?? "")")
+      throw ExitCode(64)
+    }
+    for entry in chosen {
+      do {
+        try outbox.drop(entry)
+        print("dropped  \(entry.channel)  \(entry.eventID)  \(entry.subject)")
+      } catch {
+        printError("policywatch: cannot drop \(entry.eventID) for \(entry.channel): \(error)")
+        throw ExitCode(2)
+      }
+    }
   }
 }

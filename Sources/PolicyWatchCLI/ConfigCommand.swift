@@ -3,52 +3,56 @@ import Foundation
 import Logging
 import PolicyWatch
 
-/// `--config FILE` and `--verbose`, shared by `check`, `replay`, `alert` and `config`.
-struct ConfigOptions: ParsableArguments {
-  @Option(
-    help: ArgumentHelp(
-      "The configuration file (default: $POLICYWATCH_CONFIG, then ~/.config/policywatch/config.json, then "
-        + "/etc/policywatch/config.json).", valueName: "file"))
-  var config: String?
-
+/// `--verbose`, shared by the commands that log their steps (`check`, `replay`, `alert`).
+struct LoggingOptions: ParsableArguments {
   @Flag(help: "Log every step (debug level) on standard error.")
   var verbose = false
-
-  /// The configuration, or nil when none is given and no default file exists. Exits with status 64 and every
-  /// problem (file, key path, cause) when the file is invalid: nothing is fetched or recorded with a broken
-  /// alert setup, so no change can pass unannounced.
-  func load() throws -> PolicyWatchConfig? {
-    guard let path = PolicyWatchConfig.locate(explicit: config) else { return nil }
-    do {
-      return try PolicyWatchConfig.load(path: path)
-    } catch {
-      for problem in error.errors { printError("policywatch: config: \(problem)") }
-      throw ExitCode(64)
-    }
-  }
 
   func logger(quiet: Bool = false) -> Logger {
     let level = StderrLogHandler.level(verbose: verbose, quiet: quiet)
     return Logger(label: "policywatch") { _ in StderrLogHandler(level: level) }
   }
+}
 
-  /// `--store` when given (anything but its default), else the configuration's store, else the default.
-  static func store(_ options: StoreOptions, _ config: PolicyWatchConfig?) -> StoreOptions {
-    var options = options
-    // "Snapshots" is StoreOptions' default (ArgumentParser cannot say whether an option was given).
-    if options.store == "Snapshots", let store = config?.store { options.store = store }
-    return options
-  }
-
-  /// Marks the start of a run in the outbox (see `AlertDispatcher.beginRun`), when alerts are configured.
-  static func beginRun(_ command: String, config: PolicyWatchConfig?, store: SnapshotStore, logger: Logger) {
-    guard let config, !config.alerts.channels.isEmpty else { return }
-    _ = AlertDispatcher(settings: config.alerts, store: store, logger: logger).beginRun(command: command)
+/// The alert steps of a run (`check`, `replay`), and the run marker.
+enum Alerting {
+  /// Marks the start of a run in the outbox (`outbox/run.json`, with or without alert channels), after taking note
+  /// of a run that was killed before it ended: its alerts are queued now (see `AlertDispatcher.beginRun`), and
+  /// for a `check` the events it recorded are returned, for this run to print (the killed run could not).
+  static func beginRun(
+    _ command: String, config: PolicyWatchConfig?, store: SnapshotStore, logger: Logger, now: Date = Date()
+  ) -> [StoreEvent] {
+    let outbox = Outbox(store: store)
+    var unreported: [StoreEvent] = []
+    if let interrupted = outbox.interruptedRun() {
+      let started = EventFormatting.timestamp(interrupted.started)
+      if interrupted.command == "check" {
+        unreported = store.allEvents().filter { $0.firstSeen >= interrupted.started.addingTimeInterval(-1) }
+        printError(
+          "policywatch: warning: the check started \(started) (pid \(interrupted.pid)) stopped before reporting "
+            + "what it recorded; its \(unreported.count) event(s) are reported with this run's")
+      } else if config?.alerts.channels.isEmpty ?? true {
+        printError(
+          "policywatch: warning: the \(interrupted.command) started \(started) stopped before reporting what it "
+            + "recorded; its events cannot be told from older ones (policywatch log shows them)")
+      }
+    }
+    if let config, !config.alerts.channels.isEmpty {
+      _ = AlertDispatcher(settings: config.alerts, store: store, logger: logger).beginRun(command: command, now: now)
+    } else {
+      do {
+        try outbox.beginRun(OutboxRun(command: command, started: now, pid: Int(getpid())))
+      } catch {
+        logger.error("cannot mark the run in the outbox: \(error.description)")
+      }
+    }
+    return unreported
   }
 
   /// Queues and delivers the alerts for a run's events. Returns false when an alert could not be queued (the
-  /// run then exits 2: that alert would otherwise be lost). Failed deliveries stay in the outbox and are logged;
-  /// they do not change the exit status.
+  /// run then exits 2: that alert would otherwise be lost). Failed deliveries stay in the outbox and are logged
+  /// (as errors at most once a day each); they do not change the exit status. The run marker stays: `endRun`
+  /// removes it once the run's events are printed.
   static func dispatch(
     _ events: [StoreEvent], config: PolicyWatchConfig?, store: SnapshotStore, logger: Logger
   ) -> Bool {
@@ -58,7 +62,7 @@ struct ConfigOptions: ParsableArguments {
     }
     let dispatcher = AlertDispatcher(settings: config.alerts, store: store, logger: logger)
     do {
-      let report = try dispatcher.dispatch(events)
+      let report = try dispatcher.dispatch(events, endingRun: false)
       for error in report.errors + report.flush.ioErrors { logger.error("\(error)") }
       for (entry, why) in report.flush.deferred {
         logger.debug("alert \(entry.eventID) for \(entry.channel) waits: \(why)")
@@ -69,28 +73,39 @@ struct ConfigOptions: ParsableArguments {
       return false
     }
   }
+
+  /// Says, at most once a day each, which alerts failed and still wait in the outbox (a quiet run prints it, so
+  /// cron mails it daily until the alert is delivered or dropped).
+  static func remindFailures(store: SnapshotStore, now: Date = Date()) {
+    for entry in Outbox(store: store).reminders(now: now) {
+      let when = entry.lastAttempt.map { " (last attempt \(EventFormatting.timestamp($0)))" } ?? ""
+      printError(
+        "policywatch: error: alert \(entry.eventID) to \(entry.channel) is not delivered after "
+          + "\(entry.attempts) attempt(s)\(when): \(entry.lastError ?? "")"
+          + (entry.needsAttention ? "; it needs attention" : "; it is retried with backoff")
+          + ": `policywatch alert retry` sends it now, `policywatch alert drop \(entry.eventID)` gives it up")
+    }
+  }
+
+  /// Ends the run (removes `outbox/run.json`) once its events are reported and its alerts queued.
+  static func endRun(store: SnapshotStore, alertsQueued: Bool) {
+    if alertsQueued { Outbox(store: store).endRun() }
+  }
 }
 
 extension FetchConfiguration {
-  /// The configuration file's fetch settings, under any option given on the command line (an option counts as
-  /// given when it differs from its default).
+  /// The configuration file's fetch settings, under every option given on the command line (an option given wins,
+  /// even when its value is the default).
   mutating func apply(_ settings: PolicyWatchConfig.FetchSettings?, options: FetchOptions) {
     guard let settings else { return }
-    // FetchOptions' defaults (an unparsed FetchOptions() cannot be read).
-    let defaults = (
-      connectTimeout: 15.0, timeout: 60.0, maxBody: 20 * 1024 * 1024, attempts: 3,
-      userAgent: FetchConfiguration.defaultUserAgent, acceptLanguage: "en"
-    )
-    if options.connectTimeout == defaults.connectTimeout, let value = settings.connectTimeout {
+    if options.connectTimeout == nil, let value = settings.connectTimeout {
       connectTimeout = .milliseconds(Int(value * 1000))
     }
-    if options.timeout == defaults.timeout, let value = settings.timeout {
-      totalTimeout = .milliseconds(Int(value * 1000))
-    }
-    if options.maxBody == defaults.maxBody, let value = settings.maxBody { maxBodyBytes = value }
-    if options.attempts == defaults.attempts, let value = settings.attempts { maxAttempts = value }
-    if options.userAgent == defaults.userAgent, let value = settings.userAgent { userAgent = value }
-    if options.acceptLanguage == defaults.acceptLanguage, let value = settings.acceptLanguage {
+    if options.timeout == nil, let value = settings.timeout { totalTimeout = .milliseconds(Int(value * 1000)) }
+    if options.maxBody == nil, let value = settings.maxBody { maxBodyBytes = value }
+    if options.attempts == nil, let value = settings.attempts { maxAttempts = value }
+    if options.userAgent == nil, let value = settings.userAgent { userAgent = value }
+    if options.acceptLanguage == nil, let value = settings.acceptLanguage {
       acceptLanguage = value.isEmpty ? nil : value
     }
   }
@@ -114,13 +129,18 @@ struct ConfigCheckCommand: ParsableCommand {
       """
   )
 
-  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var configFile: ConfigFileOption
 
   func run() throws {
-    guard let path = PolicyWatchConfig.locate(explicit: configOptions.config) else {
+    guard let path = configFile.located else {
       printError(
         "policywatch: no configuration file: give --config FILE or set POLICYWATCH_CONFIG (looked in "
           + PolicyWatchConfig.defaultPaths().joined(separator: ", ") + ")")
+      throw ExitCode(64)
+    }
+    guard FileManager.default.fileExists(atPath: path) else {
+      let given = configFile.config != nil ? "--config" : "POLICYWATCH_CONFIG"
+      printError("policywatch: no configuration file: \(path) (from \(given)) does not exist")
       throw ExitCode(64)
     }
     let config: PolicyWatchConfig

@@ -16,9 +16,9 @@ struct ColorOptions: ParsableArguments {
 }
 
 /// Opens the store read-only and finds the document, or exits with status 2 and a message naming what exists.
-func openDocument(_ name: String, store path: String) throws -> VersionResolver {
+func openDocument(_ name: String, store options: StoreOptions) throws -> VersionResolver {
+  let store = try options.openForReading()
   do {
-    let store = try SnapshotStore(path: path, create: false)
     return try VersionResolver(store: store, name: name)
   } catch {
     printError("policywatch: \(error)")
@@ -78,7 +78,7 @@ struct DiffCommand: ParsableCommand {
   var format: Format = .text
 
   func run() throws {
-    let resolver = try openDocument(document, store: storeOptions.store)
+    let resolver = try openDocument(document, store: storeOptions)
     var ruleSet = DataUseRules.builtIn
     if let rules {
       do {

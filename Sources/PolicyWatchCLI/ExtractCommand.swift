@@ -83,7 +83,7 @@ struct ExtractCommand: AsyncParsableCommand {
     do {
       extracted = try DocumentExtractor.extract(rules, pages: pages)
     } catch {
-      printError("policywatch: \(source): \(error)")
+      printError("policywatch: \(source): \(error.reason(in: rules, raw: pages[error.page]))")
       throw ExitCode(1)
     }
     switch format {

@@ -3,23 +3,26 @@ import PolicyWatch
 
 /// Fetch settings shared by every subcommand that fetches.
 struct FetchOptions: ParsableArguments {
-  @Option(help: "Connect timeout, in seconds.")
-  var connectTimeout: Double = 15
+  // Optionals, so that an option given on the command line always wins over the configuration file, even when its
+  // value is the default (ArgumentParser cannot say whether an option with a default value was given).
 
-  @Option(help: "Timeout for a whole transfer, in seconds.")
-  var timeout: Double = 60
+  @Option(help: "Connect timeout, in seconds (default: 15).")
+  var connectTimeout: Double?
 
-  @Option(help: "Largest body accepted (decoded), in bytes.")
-  var maxBody: Int = 20 * 1024 * 1024
+  @Option(help: "Timeout for a whole transfer, in seconds (default: 60).")
+  var timeout: Double?
 
-  @Option(help: "Attempts per document, the first included (retries on connection errors, 5xx, 408, 429).")
-  var attempts: Int = 3
+  @Option(help: "Largest body accepted (decoded), in bytes (default: 20971520, 20 MiB).")
+  var maxBody: Int?
 
-  @Option(help: "The User-Agent header.")
-  var userAgent: String = FetchConfiguration.defaultUserAgent
+  @Option(help: "Attempts per document, the first included (retries on connection errors, 5xx, 408, 429; default: 3).")
+  var attempts: Int?
 
-  @Option(help: "The Accept-Language header.")
-  var acceptLanguage: String = "en"
+  @Option(help: "The User-Agent header (default: PolicyWatch/VERSION and the project's address).")
+  var userAgent: String?
+
+  @Option(help: "The Accept-Language header (default: en; \"\" sends none).")
+  var acceptLanguage: String?
 
   @Option(help: "Send If-None-Match with this ETag (a conditional request).")
   var ifNoneMatch: String?
@@ -29,17 +32,22 @@ struct FetchOptions: ParsableArguments {
 
   var validators: Validators { Validators(etag: ifNoneMatch, lastModified: ifModifiedSince) }
 
+  func validate() throws {
+    guard (connectTimeout ?? 1) > 0, (timeout ?? 1) > 0 else { throw ValidationError("timeouts must be positive") }
+    guard (maxBody ?? 1) > 0 else { throw ValidationError("--max-body must be positive") }
+    guard (1...10).contains(attempts ?? 1) else { throw ValidationError("--attempts must be between 1 and 10") }
+  }
+
+  /// `FetchConfiguration`'s defaults under the options given.
   func configuration() throws -> FetchConfiguration {
-    guard connectTimeout > 0, timeout > 0 else { throw ValidationError("timeouts must be positive") }
-    guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
-    guard (1...10).contains(attempts) else { throw ValidationError("--attempts must be between 1 and 10") }
+    try validate()
     var configuration = FetchConfiguration()
-    configuration.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
-    configuration.totalTimeout = .milliseconds(Int(timeout * 1000))
-    configuration.maxBodyBytes = maxBody
-    configuration.maxAttempts = attempts
-    configuration.userAgent = userAgent
-    configuration.acceptLanguage = acceptLanguage.isEmpty ? nil : acceptLanguage
+    if let connectTimeout { configuration.connectTimeout = .milliseconds(Int(connectTimeout * 1000)) }
+    if let timeout { configuration.totalTimeout = .milliseconds(Int(timeout * 1000)) }
+    if let maxBody { configuration.maxBodyBytes = maxBody }
+    if let attempts { configuration.maxAttempts = attempts }
+    if let userAgent { configuration.userAgent = userAgent }
+    if let acceptLanguage { configuration.acceptLanguage = acceptLanguage.isEmpty ? nil : acceptLanguage }
     return configuration
   }
 }

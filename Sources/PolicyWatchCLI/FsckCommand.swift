@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PolicyWatch
 
 /// `policywatch fsck`: integrity check of the store.
@@ -11,28 +12,51 @@ struct FsckCommand: ParsableCommand {
 
   @OptionGroup var storeOptions: StoreOptions
 
-  @Flag(help: "Remove unfinished writes and unreferenced snapshots; bring state.json up to date.")
+  @Flag(
+    help: ArgumentHelp(
+      "Remove unfinished writes and unreferenced snapshots, bring state.json up to date, mend lines with stray "
+        + "bytes, rebuild damaged versions from their raw snapshots."))
   var repair = false
 
+  @Option(
+    help: ArgumentHelp(
+      "With --repair: the declarations (a folder or file of <Service>.json) or replay folders (DIR/declaration.json) "
+        + "to re-extract damaged versions with (repeatable; default: the configuration's, else ./declarations).",
+      valueName: "path"))
+  var declarations: [String] = []
+
   func run() throws {
-    let store: SnapshotStore
+    let store = try storeOptions.openForReading()
     let lock: StoreLock?
     do {
-      store = try SnapshotStore(path: storeOptions.store, create: false)
-      lock = repair ? try StoreLock(store: storeOptions.store) : nil
+      lock = repair ? try StoreLock(store: store.path) : nil
     } catch {
       printError("policywatch: \(error)")
       throw ExitCode(2)
     }
-    let report = Fsck.check(store, repair: repair)
+    var rules = RuleBook()
+    if repair {
+      var paths = declarations
+      if paths.isEmpty {
+        let configured = try storeOptions.configFile.locations().declarations
+        paths = [configured ?? "declarations"].filter { FileManager.default.fileExists(atPath: $0) }
+      }
+      let (book, problems) = RuleBook.load(paths)
+      for problem in problems { printError("policywatch: warning: \(problem)") }
+      rules = book
+    }
+    let report = Fsck.check(store, repair: repair, rules: rules)
     withExtendedLifetime(lock) {}
     print(
       "\(report.documents) documents, \(report.timelineEntries) fetch attempts, \(report.versions) versions, \(report.objects) raw snapshots"
     )
     for leftover in report.leftovers { print("leftover: \(leftover)") }
     for repaired in report.repaired { print("repaired: \(repaired)") }
-    for problem in report.problems { print("PROBLEM: \(problem)") }
-    print(report.isClean ? "store is consistent" : "store has \(report.problems.count) problem(s)")
+    for damage in report.damage {
+      print("PROBLEM: \(damage.description)")
+      print("  to recover: \(damage.recovery)")
+    }
+    print(report.isClean ? "store is consistent" : "store has \(report.damage.count) problem(s)")
     if !report.isClean { throw ExitCode(1) }
   }
 }

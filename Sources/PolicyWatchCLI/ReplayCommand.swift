@@ -22,21 +22,32 @@ struct ReplayCommand: ParsableCommand {
   @Option(help: "text, or json (one event per line).")
   var format: OutputFormat = .text
 
-  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var loggingOptions: LoggingOptions
 
   func run() throws {
-    let config = try configOptions.load()
-    let logger = configOptions.logger()
-    let (store, lock) = try ConfigOptions.store(storeOptions, config).openForWriting()
+    let config = try storeOptions.configFile.load()
+    let logger = loggingOptions.logger()
+    // A folder without its declaration is refused before the store is created (if new) and locked.
+    for directory in directories where !FileManager.default.fileExists(atPath: directory + "/declaration.json") {
+      let what = FileManager.default.fileExists(atPath: directory) ? "has no declaration.json" : "does not exist"
+      printError(
+        "policywatch: \(directory) \(what); replay reads DIR/declaration.json and DIR/snapshots/<time>[#page].html")
+      throw ExitCode(64)
+    }
+    let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config))
     var events: [StoreEvent] = []
-    ConfigOptions.beginRun("replay", config: config, store: store, logger: logger)
+    // Events a killed `check` recorded and never printed come first, once (as `check` would print them).
+    for event in Alerting.beginRun("replay", config: config, store: store, logger: logger) {
+      print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
+    }
     let replayer = Replayer(recorder: Recorder(store: store, classifier: config?.classifier ?? DataUseClassifier()))
     var troubled = false
     var changed = false
     // Documents are replayed in parallel; each folder's events are printed when it is done, in the order given.
     replayer.replay(directories: directories) { _, result in
       switch result {
-      case .success(let summary):
+      case .success(var summary):
+        summary.events = store.addressed(summary.events)
         for event in summary.events {
           print(format == .json ? EventFormatting.json(event) : EventFormatting.line(event))
         }
@@ -53,7 +64,10 @@ struct ReplayCommand: ParsableCommand {
         printError("error: \(error)")
       }
     }
-    troubled = !ConfigOptions.dispatch(events, config: config, store: store, logger: logger) || troubled
+    let alertsQueued = Alerting.dispatch(events, config: config, store: store, logger: logger)
+    troubled = !alertsQueued || troubled
+    Alerting.remindFailures(store: store)
+    Alerting.endRun(store: store, alertsQueued: alertsQueued)
     withExtendedLifetime(lock) {}
     if troubled { throw ExitCode(2) }
     if changed { throw ExitCode(1) }

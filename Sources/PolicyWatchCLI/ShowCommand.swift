@@ -29,7 +29,7 @@ struct ShowCommand: ParsableCommand {
   var noPager = false
 
   func run() throws {
-    let resolver = try openDocument(document, store: storeOptions.store)
+    let resolver = try openDocument(document, store: storeOptions)
     let resolved: (index: Int?, version: String)
     do {
       resolved = try resolver.resolve(at, option: "--at")

@@ -176,6 +176,12 @@ public struct AlertComposer: Sendable {
     let newVersion = event.version.flatMap { store.version($0, of: ref) }
     let oldVersion = event.previousVersion.flatMap { store.version($0, of: ref) }
     var facts: [(String, String)] = []
+    // Where to read the document: its URL, or each page's for a `combine` document.
+    if let pages = event.pageURLs, pages.count > 1 {
+      for (page, url) in pages.sorted(by: { $0.key < $1.key }) { facts.append(("Page \(page)", url)) }
+    } else if let url = event.url {
+      facts.append(("Document", url))
+    }
     facts.append(("First seen", Self.minute(event.firstSeen) + "  (the first fetch that showed this)"))
     if let before = event.lastSeenBefore {
       facts.append(("Last seen before", Self.minute(before) + "  (the last fetch that showed the previous text)"))
@@ -391,9 +397,14 @@ struct HTMLBody {
   mutating func facts(_ facts: [(String, String)]) {
     parts.append("<table>")
     for (label, value) in facts {
+      // An address is a link.
+      let isURL = (value.hasPrefix("https://") || value.hasPrefix("http://")) && !value.contains(" ")
+      let cell =
+        isURL
+        ? "<a href=\"\(AlertComposer.escape(value))\">\(AlertComposer.escape(value))</a>" : AlertComposer.escape(value)
       parts.append(
         "<tr><th style=\"text-align: left; padding-right: 1em\">\(AlertComposer.escape(label))</th>"
-          + "<td>\(AlertComposer.escape(value))</td></tr>")
+          + "<td>\(cell)</td></tr>")
     }
     parts.append("</table>")
   }

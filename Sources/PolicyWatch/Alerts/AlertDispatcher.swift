@@ -19,7 +19,7 @@ public struct AlertDispatcher {
   public init(settings: AlertSettings, store: SnapshotStore, logger: Logger = Logger.silent) {
     self.settings = settings
     self.store = store
-    self.outbox = Outbox(store: store.path)
+    self.outbox = Outbox(store: store)
     self.logger = logger
     self.composer = AlertComposer(store: store)
   }
@@ -34,11 +34,12 @@ public struct AlertDispatcher {
     public var allDelivered: Bool { flush.failed.isEmpty && flush.ioErrors.isEmpty && errors.isEmpty }
   }
 
-  /// Queues the alerts `events` call for, then flushes the outbox. Ends the run `beginRun` started.
-  public func dispatch(_ events: [StoreEvent], now: Date = Date()) throws -> Report {
+  /// Queues the alerts `events` call for, then flushes the outbox. Ends the run `beginRun` started, unless
+  /// `endingRun` is false (the caller then ends it with `outbox.endRun()` once it has reported the run's events).
+  public func dispatch(_ events: [StoreEvent], now: Date = Date(), endingRun: Bool = true) throws -> Report {
     var report = Report()
-    report.queued = enqueue(events, now: now, errors: &report.errors)
-    if report.errors.isEmpty { outbox.endRun() }
+    report.queued = enqueue(store.addressed(events), now: now, errors: &report.errors)
+    if report.errors.isEmpty && endingRun { outbox.endRun() }
     report.flush = try outbox.flush(channels: transports, settings: settings, now: now, logger: logger)
     return report
   }

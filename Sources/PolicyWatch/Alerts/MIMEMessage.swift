@@ -56,7 +56,8 @@ public enum MIMEMessage {
 
   /// `<eventid.policywatch@domain>`: the same event always gets the same Message-ID, so a receiver (or its
   /// mail client) can drop a duplicate delivery. Characters outside `[A-Za-z0-9_-]` in the event id are
-  /// written `=XX` (UTF-8 bytes; '=' is allowed in a msg-id and keeps the mapping one-to-one).
+  /// written `=XX` (UTF-8 bytes; '=' is allowed in a msg-id and keeps the mapping one-to-one). At most 200
+  /// characters before `.policywatch` and 253 after `@` (a longer id is cut and followed by its SHA-256).
   public static func messageID(eventID: String, domain: String) -> String {
     var left = ""
     for byte in eventID.utf8 {
@@ -69,7 +70,19 @@ public enum MIMEMessage {
       }
     }
     if left.isEmpty { left = "event" }
-    return "<\(left).policywatch@\(sanitizedDomain(domain))>"
+    // A long event id (a long service name, each non-ASCII byte written in three characters) would make a header
+    // line longer than RFC 5322's 998: past 200 characters it is cut (never inside an `=XX`) and the SHA-256 of
+    // the whole id follows, so the id stays the same for the same event and different for another.
+    if left.utf8.count > 200 {
+      var cut = left.utf8.prefix(128)
+      if let equals = cut.suffix(2).lastIndex(of: UInt8(ascii: "=")) { cut = cut[..<equals] }
+      left = String(decoding: cut, as: UTF8.self) + "." + SHA256.hex(eventID)
+    }
+    var host = sanitizedDomain(domain)
+    if host.utf8.count > 253 {
+      host = String(host.prefix(253)).trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
+    }
+    return "<\(left).policywatch@\(host)>"
   }
 
   /// This machine's host name, for Message-IDs; `localhost` when it has none.

@@ -21,6 +21,9 @@ public struct OutboxEntry: Sendable, Codable, Equatable {
   public var lastError: String?
   /// The last failure was permanent (a 5xx SMTP reply, a bad configuration): kept, retried only by `alert retry`.
   public var needsAttention = false
+  /// When a failure of this alert was last said on standard error (a failure is said at most once a day, so a
+  /// quiet cron job mails it daily until it is delivered or dropped).
+  public var lastReminded: Date?
   public var subject: String
   public var text: String
   public var html: String
@@ -50,7 +53,7 @@ public struct OutboxEntry: Sendable, Codable, Equatable {
   }
 
   /// `pending/<name>.json`: the SHA-256 of channel and event id, so any event id makes a safe file name.
-  var fileName: String { SHA256.hex(channel + "\n" + eventID) + ".json" }
+  public var fileName: String { SHA256.hex(channel + "\n" + eventID) + ".json" }
 }
 
 /// One line of `outbox/delivered.jsonl`: what was delivered, so the same event never goes to a channel twice.
@@ -61,6 +64,21 @@ public struct OutboxDelivery: Sendable, Codable, Equatable {
   public var delivered: Date
   public var attempts: Int
   public var detail: String
+  /// Given up by hand (`policywatch alert drop`), not delivered: never sent, never queued again.
+  public var dropped: Bool?
+
+  public init(
+    channel: String, eventID: String, events: [String], delivered: Date, attempts: Int, detail: String,
+    dropped: Bool? = nil
+  ) {
+    self.channel = channel
+    self.eventID = eventID
+    self.events = events
+    self.delivered = delivered
+    self.attempts = attempts
+    self.detail = detail
+    self.dropped = dropped
+  }
 }
 
 /// `outbox/run.json`: a run that has started recording and not yet queued its alerts.
@@ -68,6 +86,12 @@ public struct OutboxRun: Sendable, Codable, Equatable {
   public var command: String
   public var started: Date
   public var pid: Int
+
+  public init(command: String, started: Date, pid: Int) {
+    self.command = command
+    self.started = started
+    self.pid = pid
+  }
 }
 
 /// The persistent outbox in `<store>/outbox/`: `pending/` holds one file per undelivered alert and channel,
@@ -90,8 +114,18 @@ public final class Outbox: @unchecked Sendable {
   /// as a crash would.
   var afterSend: ((OutboxEntry) throws -> Void)?
 
+  /// Says (once) which delivery-log line was skipped; see `SnapshotStore.warn`.
+  private let warn: (@Sendable (_ key: String, _ message: String) -> Void)?
+
   public init(store: String) {
     directory = store + "/outbox"
+    warn = nil
+  }
+
+  /// The outbox of `store`; its readers report what they skip through the store's warning handler.
+  public init(store: SnapshotStore) {
+    directory = store.path + "/outbox"
+    warn = { [store] key, message in store.warn(key: key, message) }
   }
 
   /// Every pending entry, oldest first. An unreadable file is reported through `problems` and left in place.
@@ -115,7 +149,18 @@ public final class Outbox: @unchecked Sendable {
   public func deliveries() -> [OutboxDelivery] {
     guard let bytes = FileIO.read(deliveredPath) else { return [] }
     // A torn last line (a crash during the append) is not a delivery: that alert is still pending and goes again.
-    return FileIO.completeLines(bytes).compactMap { try? StoreJSON.decoder.decode(OutboxDelivery.self, from: Data($0)) }
+    var deliveries: [OutboxDelivery] = []
+    for (number, line) in FileIO.numberedLines(bytes) {
+      if let delivery = try? StoreJSON.decoder.decode(OutboxDelivery.self, from: Data(line)) {
+        deliveries.append(delivery)
+      } else {
+        warn?(
+          "\(deliveredPath):\(number)",
+          "\(deliveredPath):\(number): not a valid delivery record (\(StoreDamage.describe(line))); this line is "
+            + "skipped, so the alert it recorded could be sent again — `policywatch fsck` says how to recover it")
+      }
+    }
+    return deliveries
   }
 
   /// `channel\nevent id` of every event already delivered or waiting, per channel.
@@ -139,12 +184,42 @@ public final class Outbox: @unchecked Sendable {
     FileIO.read(runPath).flatMap { try? StoreJSON.decoder.decode(OutboxRun.self, from: Data($0)) }
   }
 
-  func beginRun(_ run: OutboxRun) throws(StoreIOError) {
+  /// Marks a run that records events (`outbox/run.json`): a run killed before it ends leaves the marker, and the
+  /// next run knows which events it recorded (see `AlertDispatcher.beginRun`).
+  public func beginRun(_ run: OutboxRun) throws(StoreIOError) {
     try FileIO.writeAtomically(StoreJSON.pretty(run), to: runPath)
   }
 
-  func endRun() {
+  /// Removes the run marker: the run's events are queued and reported.
+  public func endRun() {
     if unlink(runPath) == 0 { FileIO.syncDirectory(directory) }
+  }
+
+  /// A failed alert is said again after this long (a day), until it is delivered or dropped.
+  public static let reminderInterval: TimeInterval = 86_400
+
+  /// The alerts that failed and were not said on standard error for a day (or never): each is marked reminded now
+  /// (its file rewritten) and returned, for the caller to say it. Alerts not tried yet are not failures.
+  public func reminders(now: Date = Date()) -> [OutboxEntry] {
+    var due: [OutboxEntry] = []
+    for var entry in pending() where entry.attempts > 0 && entry.lastError != nil {
+      if let last = entry.lastReminded, now.timeIntervalSince(last) < Outbox.reminderInterval { continue }
+      entry.lastReminded = now
+      try? FileIO.writeAtomically(StoreJSON.pretty(entry), to: pendingDirectory + "/" + entry.fileName)
+      due.append(entry)
+    }
+    return due
+  }
+
+  /// Gives an alert up (`policywatch alert drop`): a `dropped` line in `delivered.jsonl`, so it is never queued
+  /// again, then the pending file is removed.
+  public func drop(_ entry: OutboxEntry, now: Date = Date()) throws(StoreIOError) {
+    let record = OutboxDelivery(
+      channel: entry.channel, eventID: entry.eventID, events: entry.events, delivered: now, attempts: entry.attempts,
+      detail: "dropped by hand" + (entry.lastError.map { " after: \($0)" } ?? ""), dropped: true)
+    try FileIO.appendLines([StoreJSON.line(record)], to: deliveredPath)
+    unlink(pendingDirectory + "/" + entry.fileName)
+    FileIO.syncDirectory(pendingDirectory)
   }
 
   /// Step (1): writes the entry durably. An entry with the same channel and event id is left as it is.
@@ -227,9 +302,15 @@ public final class Outbox: @unchecked Sendable {
         }
         let next =
           error.isTransient ? "; retried after \(StoreJSON.format(entry.nextAttempt ?? now))" : "; needs attention"
-        logger.error(
-          "alert \(entry.eventID) to \(entry.channel) failed: \(error.description)\(next)",
-          metadata: ["service": "\(entry.service)", "document": "\(entry.document)"])
+        // Said as an error at most once a day (a quiet run prints errors only); the other failures are info.
+        let message: Logger.Message = "alert \(entry.eventID) to \(entry.channel) failed: \(error.description)\(next)"
+        let metadata: Logger.Metadata = ["service": "\(entry.service)", "document": "\(entry.document)"]
+        if entry.lastReminded.map({ now.timeIntervalSince($0) >= Outbox.reminderInterval }) ?? true {
+          entry.lastReminded = now
+          logger.error(message, metadata: metadata)
+        } else {
+          logger.info(message, metadata: metadata)
+        }
         do {
           try FileIO.writeAtomically(StoreJSON.pretty(entry), to: path)
         } catch {

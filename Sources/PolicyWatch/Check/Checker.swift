@@ -28,6 +28,21 @@ public struct Checker: Sendable {
     public var outcome: FetchAttemptOutcome
     public var events: [StoreEvent]
     public var reason: String?
+    /// The fetch could not be recorded: the store could not be written (a full disk, a read-only file system…).
+    /// A local error, not a problem of the site: nothing of this attempt is in the store, the next run tries again.
+    public var storeError: StoreIOError?
+
+    public init(
+      service: String, document: String, outcome: FetchAttemptOutcome, events: [StoreEvent], reason: String?,
+      storeError: StoreIOError? = nil
+    ) {
+      self.service = service
+      self.document = document
+      self.outcome = outcome
+      self.events = events
+      self.reason = reason
+      self.storeError = storeError
+    }
   }
 
   /// Checks every declaration; the results are in the order of `declarations`.
@@ -127,13 +142,23 @@ public struct Checker: Sendable {
     }
     do {
       let result = try recorder.record(Observation(time: time, declaration: declaration, pages: pages))
+      // Each event names the document's address: its page, or every page of a `combine` document.
+      let events = result.events.map { event in
+        var addressed = event
+        addressed.url = addressed.url ?? declaration.pages.first?.fetch
+        if declaration.pages.count > 1, addressed.pageURLs == nil {
+          addressed.pageURLs = Dictionary(
+            declaration.pages.map { ($0.id, $0.fetch) }, uniquingKeysWith: { first, _ in first })
+        }
+        return addressed
+      }
       return DocumentResult(
         service: declaration.service, document: declaration.documentType, outcome: result.outcome,
-        events: result.events, reason: result.reason)
+        events: events, reason: result.reason)
     } catch {
       return DocumentResult(
         service: declaration.service, document: declaration.documentType, outcome: .failed, events: [],
-        reason: "could not write to the store: \(error)")
+        reason: "the store could not be written: \(error)", storeError: error)
     }
   }
 }

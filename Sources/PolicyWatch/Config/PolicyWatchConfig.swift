@@ -90,6 +90,35 @@ public struct PolicyWatchConfig: Sendable {
     return try parse([UInt8](data), file: path, environment: environment)
   }
 
+  /// Where the declarations and the store are, as the file at `path` says (relative paths resolved against its
+  /// folder), without reading the rest: a command that only reads the store needs no alert secrets. Throws when the
+  /// file is missing or unreadable, is not a JSON object, or either key is not a string.
+  public static func loadLocations(
+    path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(ConfigErrors) -> (declarations: String?, store: String?) {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
+      throw ConfigErrors([ConfigError(file: path, keyPath: "", message: reason)])
+    }
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    let context = ConfigContext(base: (absolute as NSString).deletingLastPathComponent, environment: environment)
+    let parsed: Any
+    do {
+      parsed = try JSONSerialization.jsonObject(with: data)
+    } catch {
+      throw ConfigErrors([ConfigError(file: path, keyPath: "", message: "not valid JSON: \(jsonErrorDetail(error))")])
+    }
+    guard let object = parsed as? [String: Any] else {
+      throw ConfigErrors([ConfigError(file: path, keyPath: "", message: "expected a JSON object at the top level")])
+    }
+    let sink = ConfigReader.ErrorSink()
+    let root = ConfigReader(file: path, path: "", object: object, sink: sink)
+    let declarations = root.string("declarations").map(context.resolve)
+    let store = root.string("store").map(context.resolve)
+    if !sink.errors.isEmpty { throw ConfigErrors(sink.errors) }
+    return (declarations, store)
+  }
+
   /// Parses configuration text; `file` names it in errors and anchors relative paths.
   public static func parse(
     _ bytes: [UInt8], file: String, environment: [String: String] = ProcessInfo.processInfo.environment

@@ -254,8 +254,7 @@ public struct DeclarationError: Error, Sendable, Hashable, CustomStringConvertib
     if let service { parts.append("service \"\(service)\"") }
     if let document { parts.append("document \"\(document)\"") }
     if let field { parts.append("field \"\(field)\"") }
-    let location = parts.isEmpty ? "" : " " + parts.joined(separator: ", ")
-    return "\(file):\(location): \(message)"
+    return parts.isEmpty ? "\(file): \(message)" : "\(file): \(parts.joined(separator: ", ")): \(message)"
   }
 }
 

@@ -27,11 +27,12 @@ public struct WordEdit: Sendable, Hashable, Codable {
 /// and the middle is one replacement). Consecutive edits are coalesced: a change block is one deleted run
 /// followed by one inserted run.
 ///
-/// Whitespace: each run carries the whitespace that precedes its words. For a replacement the whitespace before
-/// it goes to the preceding equal run, so deleted and inserted runs start with a word; a pure insertion or
-/// deletion starts with its separating space (a deletion at the very start ends with it). Joining the `equal`
+/// Whitespace: each run carries the whitespace that precedes its words. For a replacement with whitespace before
+/// it on both sides the whitespace goes to the preceding equal run, so deleted and inserted runs start with a
+/// word; when only one side has it ("area and" → "area,") each run keeps its own (" and", ","). A pure insertion
+/// or deletion starts with its separating space (a deletion at the very start ends with it). Joining the `equal`
 /// and `inserted` texts gives the new text (without leading and trailing whitespace); joining `equal` and
-/// `deleted` gives the old text up to whitespace.
+/// `deleted` gives the old text up to the kind of whitespace.
 ///
 /// Cost: one pass over the UTF-8 bytes of each text (no `Character` iteration, no String per token), Myers on
 /// `Int` ids in buffers that a caller diffing many clauses reuses (`WordDiffScratch`), and one String per run.
@@ -376,13 +377,20 @@ private struct EditBuilder {
       return
     }
     if let firstInserted = inserted.first, let lastInserted = inserted.last {
+      let oldSpace = firstDeleted.start > firstDeleted.spaceStart
+      let newSpace = firstInserted.start > firstInserted.spaceStart
       if isEmpty {
         append(.deleted, firstDeleted.start, lastDeleted.end)
         append(.inserted, firstInserted.spaceStart, lastInserted.end)
-      } else {
+      } else if oldSpace == newSpace {
+        // Whitespace before the block on both sides (or on neither): it is common text.
         append(.equal, firstInserted.spaceStart, firstInserted.start)
         append(.deleted, firstDeleted.start, lastDeleted.end)
         append(.inserted, firstInserted.start, lastInserted.end)
+      } else {
+        // On one side only ("area and" → "area,"): each run keeps its own, so both readings keep their spaces.
+        append(.deleted, firstDeleted.spaceStart, lastDeleted.end)
+        append(.inserted, firstInserted.spaceStart, lastInserted.end)
       }
     } else if isEmpty, let nextOld {
       // A deletion at the very start keeps the space after it, so that equal + deleted still reads as the old

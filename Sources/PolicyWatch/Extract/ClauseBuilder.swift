@@ -509,6 +509,10 @@ struct ClauseBuilder {
         if next == index {
           let (value, length) = UTF8Sequence.decode(input, at: index)
           next = index + length
+          if TextNormalization.isDroppedFromDisplay(value) {
+            index = next
+            continue
+          }
           // A lone byte beyond ASCII (invalid UTF-8) is never a space.
           if (length > 1 || value < 0x80) && TextNormalization.isSpace(value) {
             pendingSpace = !lineIsEmpty

@@ -2,6 +2,8 @@ import Foundation
 
 /// How text is normalised for comparison (display text is kept as it was).
 ///
+/// The display text keeps what the page shows, but for U+FEFF (see `isDroppedFromDisplay`).
+///
 /// The key is: Unicode NFKC; zero-width and soft-hyphen characters removed; typographic quotes, apostrophes,
 /// dashes and ellipses unified to ASCII; every run of whitespace (including no-break spaces) collapsed to one
 /// space, none kept before `.`, `,`, `;`, `:`, `!`, `?`, `)` or after `(` (inline markup leaves such spaces and
@@ -113,6 +115,12 @@ public enum TextNormalization {
     return value == 0xA0 || value == 0x1680 || (value >= 0x2000 && value <= 0x200A) || value == 0x2028
       || value == 0x2029 || value == 0x202F || value == 0x205F || value == 0x3000 || value == 0x85
   }
+
+  /// Characters removed from the display text too (not only from the key): U+FEFF, a byte-order mark left inside
+  /// the text (a concatenated file, a CMS), shows as nothing or as garbage and means nothing. The other invisible
+  /// characters stay in the display text: joiners shape emoji and scripts, soft hyphens and bidi marks guide display.
+  @inline(__always)
+  static func isDroppedFromDisplay(_ value: UInt32) -> Bool { value == 0xFEFF }
 
   /// Zero-width space/joiners, word joiner, BOM, soft hyphen, bidi marks.
   static let invisible: Set<UInt32> = [

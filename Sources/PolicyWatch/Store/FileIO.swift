@@ -148,6 +148,24 @@ enum FileIO {
     return bytes[..<last].split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }
   }
 
+  /// The complete lines with their 1-based line numbers; empty lines are left out (they hold nothing), a torn
+  /// last line too.
+  static func numberedLines(_ bytes: [UInt8]) -> [(number: Int, line: ArraySlice<UInt8>)] {
+    guard let last = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+    var result: [(number: Int, line: ArraySlice<UInt8>)] = []
+    for (index, line) in bytes[..<last].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+      .enumerated() where !line.isEmpty
+    {
+      result.append((index + 1, line))
+    }
+    return result
+  }
+
+  /// The number of complete lines of a file (for naming the last one in a warning).
+  static func lineCount(_ path: String) -> Int {
+    (read(path) ?? []).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+  }
+
   /// The last complete line of a JSON Lines file, read from its end (a timeline grows without bound).
   static func lastLine(_ path: String) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -146,7 +146,7 @@ public struct Recorder: Sendable {
     // 1. Pages that could not be fetched.
     let failures = observation.pages.filter { $0.error != nil }
     if !failures.isEmpty {
-      let reason = failures.map { "\($0.id): \($0.error ?? "")" }.joined(separator: "; ")
+      let reason = AttemptReason.fetchFailed(failures, declaration: declaration)
       return try inaccessible(.failed, reason, snapshot: nil, pages: nil)
     }
 
@@ -324,16 +324,10 @@ public struct Recorder: Sendable {
         extracted = try DocumentExtractor.extract(declaration, pages: raw, identifyLanguage: false)
       }
     } catch {
-      var reason = error.description
-      if error.selectorMissed, let bytes = raw[error.page]?.bytes,
-        let page = try? PageExtractor.extract(bytes: bytes, httpCharset: raw[error.page]?.httpCharset),
-        let problem = PageHealth.problem(clauses: page.clauses, title: page.title)
-      {
-        reason = "\(problem); \(reason)"
-      }
+      let reason = AttemptReason.extractionFailed(error, raw: raw[error.page], declaration: declaration)
       return try inaccessible(.inaccessible, reason, snapshot: snapshot, pages: combinedPages)
     }
-    if let problem = PageHealth.problem(clauses: extracted.clauses, title: extracted.title) {
+    if let problem = AttemptReason.problem(extracted, raw: raw) {
       return try inaccessible(.inaccessible, problem, snapshot: snapshot, pages: combinedPages)
     }
     let id = VersionIdentity.id(of: extracted.clauses)
@@ -483,7 +477,11 @@ public struct Recorder: Sendable {
       try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: current)
       return RecordResult(outcome: .unchanged, events: technicalEvents + reread + events, reason: nil)
     }
-    if state.recent.contains(id), let earlier = store.version(id, of: ref) {
+    // A recent text whose version file is damaged is still a flap (the file is made again from this extraction).
+    if state.recent.contains(id),
+      let earlier = store.version(id, of: ref)
+        ?? store.restoreVersion(id, of: ref, extracted: extracted, rules: fingerprint)
+    {
       var flap = event(
         .flap, ref: ref, time: heldSince?.time ?? time, state: state,
         reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)
@@ -554,9 +552,14 @@ public struct Recorder: Sendable {
 
   /// Whether an inaccessible attempt's reason is a selector (or range boundary) that matched nothing, with no sign
   /// that the page was broken: the rules no longer fit the page, and new rules may read it.
+  ///
+  /// The cause comes first: `the selector main matched nothing on the page` (or `the range …`), after the page for a
+  /// page of a `combine` document (`page "annex" (URL): the selector …`); reasons that older versions stored begin
+  /// with the page id (`page privacy: the selector …`). A sign of a broken page replaces the cause (older reasons put
+  /// it first: `looks like an error or bot page …; page privacy: …`), so such a reason is no selector miss.
   static func isSelectorMiss(_ reason: String?) -> Bool {
-    guard let reason else { return false }
-    return reason.hasPrefix("page ") && reason.contains("matched nothing")
+    guard let reason, reason.contains("matched nothing") else { return false }
+    return reason.hasPrefix("the selector ") || reason.hasPrefix("the range ") || reason.hasPrefix("page ")
   }
 
   /// The starts of the reasons of held shorter texts (the recorder recognises its own held entries by them).

@@ -35,9 +35,17 @@ public final class SnapshotStore: @unchecked Sendable {
     }
   }
 
-  /// Opens a store; `create` makes it when absent.
-  public init(path: String, create: Bool) throws(OpenError) {
+  /// Where readers say what they had to skip (a damaged line…); nil: nowhere. Each problem is said once per store
+  /// object.
+  private let warningHandler: (@Sendable (String) -> Void)?
+  private let warnedLock = NSLock()
+  private var warned = Set<String>()
+
+  /// Opens a store; `create` makes it when absent. `warnings` receives, once each, the problems readers work
+  /// around: a line of a timeline or of the delivery log that does not parse is skipped and named (file, line).
+  public init(path: String, create: Bool, warnings: (@Sendable (String) -> Void)? = nil) throws(OpenError) {
     self.path = path
+    self.warningHandler = warnings
     let marker = "\(path)/STORE.json"
     if !FileIO.exists(marker) {
       guard create else { throw .notAStore(path) }
@@ -92,34 +100,117 @@ public final class SnapshotStore: @unchecked Sendable {
 
   // MARK: Timeline and events
 
+  /// Every readable fetch attempt of a document, in file order. A line that does not parse is skipped and named
+  /// through the warning handler (`fsck` says how to recover it).
   public func timeline(_ ref: DocumentRef) -> [TimelineEntry] {
-    guard let bytes = FileIO.read("\(directory(ref))/timeline.jsonl") else { return [] }
+    let file = "\(directory(ref))/timeline.jsonl"
+    guard let bytes = FileIO.read(file) else { return [] }
     var entries: [TimelineEntry] = []
-    for line in FileIO.completeLines(bytes) {
-      if let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) { entries.append(entry) }
+    for (number, line) in FileIO.numberedLines(bytes) {
+      if let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) {
+        entries.append(entry)
+      } else {
+        skipped(file: file, line: number, bytes: line, what: "timeline entry")
+      }
     }
     return entries
   }
 
   func lastTimelineEntry(_ ref: DocumentRef) -> TimelineEntry? {
-    guard let line = FileIO.lastLine("\(directory(ref))/timeline.jsonl") else { return nil }
-    return try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line))
+    let file = "\(directory(ref))/timeline.jsonl"
+    guard let line = FileIO.lastLine(file) else { return nil }
+    guard let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) else {
+      skipped(file: file, line: FileIO.lineCount(file), bytes: line[...], what: "timeline entry")
+      return nil
+    }
+    return entry
   }
 
   /// The time of the last complete timeline line (only that field is read when the line is well-formed).
   func lastTimelineTime(_ ref: DocumentRef) -> Date? {
-    guard let line = FileIO.lastLine("\(directory(ref))/timeline.jsonl") else { return nil }
+    let file = "\(directory(ref))/timeline.jsonl"
+    guard let line = FileIO.lastLine(file) else { return nil }
     if let time = StoreJSONReader.timelineTime(line) { return time }
-    return (try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)))?.time
+    if let entry = try? StoreJSON.decoder.decode(TimelineEntry.self, from: Data(line)) { return entry.time }
+    skipped(file: file, line: FileIO.lineCount(file), bytes: line[...], what: "timeline entry")
+    return nil
+  }
+
+  /// Says (once) that a reader skipped line `line` of `file`, and why.
+  func skipped(file: String, line: Int, bytes: ArraySlice<UInt8>, what: String) {
+    warn(
+      key: "\(file):\(line)",
+      "\(file):\(line): not a valid \(what) (\(StoreDamage.describe(bytes))); this line is skipped — "
+        + "`policywatch fsck` says how to recover it")
+  }
+
+  /// Passes a warning to the handler, once per `key`.
+  public func warn(key: String, _ message: String) {
+    guard let warningHandler else { return }
+    let first = warnedLock.withLock { warned.insert(key).inserted }
+    if first { warningHandler(message) }
   }
 
   func appendTimeline(_ entries: [TimelineEntry], for ref: DocumentRef) throws(StoreIOError) {
     try FileIO.appendLines(entries.map(StoreJSON.line), to: "\(directory(ref))/timeline.jsonl")
   }
 
-  /// Every event of a document, in time order.
+  /// Every event of a document, in time order, each with the address its attempt fetched (`url`, `pageURLs`).
   public func events(_ ref: DocumentRef) -> [StoreEvent] {
-    timeline(ref).flatMap { $0.events ?? [] }
+    var lastURLs: [String] = []
+    var events: [StoreEvent] = []
+    var latestPages: [String: String]?
+    for entry in timeline(ref) {
+      // A technical re-extraction fetches nothing (its url is empty): the address is the one before it.
+      let urls = entry.url.split(separator: " ").map(String.init)
+      if !urls.isEmpty { lastURLs = urls }
+      for var event in entry.events ?? [] {
+        if event.url == nil, let first = lastURLs.first {
+          event.url = first
+          if lastURLs.count > 1 {
+            if latestPages == nil { latestPages = state(ref).pages.mapValues(\.url) }
+            event.pageURLs = Self.pageURLs(lastURLs, ids: entry.pages.map { Set($0.keys) }, known: latestPages ?? [:])
+          }
+        }
+        events.append(event)
+      }
+    }
+    return events
+  }
+
+  /// The URLs of a `combine` document's pages by id: an id is derived from its URL (`PageDeclaration.sourceID`)
+  /// unless the declaration named it, then the state's page of that URL says it.
+  static func pageURLs(_ urls: [String], ids: Set<String>?, known: [String: String]) -> [String: String] {
+    var result: [String: String] = [:]
+    for url in urls {
+      if let id = known.first(where: { $0.value == url })?.key {
+        result[id] = url
+      } else {
+        let derived = PageDeclaration.sourceID(for: url)
+        if ids?.contains(derived) ?? true { result[derived] = url }
+      }
+    }
+    return result
+  }
+
+  /// `events` with their document's address filled in where it is missing, from the store's state (the URLs of
+  /// the latest attempt): for events a run just recorded.
+  public func addressed(_ events: [StoreEvent]) -> [StoreEvent] {
+    var pages: [DocumentRef: [String: String]] = [:]
+    return events.map { event in
+      guard event.url == nil else { return event }
+      let ref = DocumentRef(service: event.service, document: event.document)
+      if pages[ref] == nil { pages[ref] = state(ref).pages.mapValues(\.url) }
+      let urls = pages[ref] ?? [:]
+      var addressed = event
+      if urls.count == 1 {
+        addressed.url = urls.values.first
+      } else if !urls.isEmpty {
+        addressed.url = urls.sorted { $0.key < $1.key }.first?.value
+        addressed.pageURLs = urls
+      }
+      return addressed
+    }
   }
 
   /// Every event of every document (optionally only those matching `filter`), in time order.
@@ -142,7 +233,8 @@ public final class SnapshotStore: @unchecked Sendable {
 
   func writeVersion(_ record: VersionRecord, for ref: DocumentRef) throws(StoreIOError) {
     let file = "\(directory(ref))/versions/\(record.id).json"
-    guard !FileIO.exists(file) else { return }
+    // A file already there is kept, unless it is damaged (cut short…): then this record, of the same text, heals it.
+    guard !FileIO.exists(file) || versionFileState(record.id, of: ref) != .valid else { return }
     try FileIO.writeAtomically(record.storeJSON(), to: file)
   }
 

@@ -49,6 +49,14 @@ public struct ClauseCounts: Sendable, Codable, Equatable {
     self.removed = removed
     self.modified = modified
   }
+
+  /// The event's counts of a clause diff (as the recorder counts them): a split adds a clause, a merge removes
+  /// one, a renamed heading is modified.
+  public init(_ counts: ClauseDiffCounts) {
+    self.init(
+      added: counts.added + counts.split, removed: counts.removed + counts.merged,
+      modified: counts.modified + counts.headingRenamed)
+  }
 }
 
 /// Flags on a change: what this tool exists to catch.
@@ -86,6 +94,12 @@ public struct StoreEvent: Sendable, Codable, Equatable {
   /// True when `declaredDate` is an effective date to come: the page announces a version that takes effect after
   /// the day it was first seen (and may still show the version in force until then); absent otherwise.
   public var declaredDateUpcoming: Bool? = nil
+  /// The document's address: its page's URL (the first page's, for a `combine` document), as fetched then. Not
+  /// stored in the timeline's copy of the event: readers take it from the attempt's `url` (see
+  /// `SnapshotStore.events`), `check` from the declaration.
+  public var url: String? = nil
+  /// For a `combine` document: every page's URL, by page id.
+  public var pageURLs: [String: String]? = nil
 }
 
 /// An extracted text version, stored once per distinct text in `versions/<id>.json`.

@@ -1,8 +1,8 @@
 /// Levenshtein distance between short names, for "did you mean" hints (configuration keys, declaration fields).
-enum EditDistance {
+public enum EditDistance {
   /// The number of single-character insertions, deletions and substitutions turning `a` into `b`; `Int.max` when
   /// either is longer than `maxLength` characters (not compared: the table is quadratic).
-  static func between(_ a: String, _ b: String, maxLength: Int = .max) -> Int {
+  public static func between(_ a: String, _ b: String, maxLength: Int = .max) -> Int {
     let a = Array(a)
     let b = Array(b)
     if a.count > maxLength || b.count > maxLength { return Int.max }

@@ -62,6 +62,14 @@ public struct AtomFeed: Sendable {
     var xml = "  <entry>\n"
     xml += "    <id>urn:policywatch:event:\(Self.percentEncode(event.id))</id>\n"
     xml += "    <title>\(XML.escape(title))</title>\n"
+    // The document itself (rel="alternate"); each page of a `combine` document too (rel="related").
+    if let url = event.url {
+      xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(XML.escape(url))\"/>\n"
+    }
+    for (page, url) in (event.pageURLs ?? [:]).sorted(by: { $0.key < $1.key }) where event.pageURLs?.count ?? 0 > 1 {
+      xml +=
+        "    <link rel=\"related\" type=\"text/html\" href=\"\(XML.escape(url))\" title=\"\(XML.escape(page))\"/>\n"
+    }
     xml += "    <published>\(ViewDates.iso(event.firstSeen))</published>\n"
     xml += "    <updated>\(ViewDates.iso(event.firstSeen))</updated>\n"
     // term: the data-use label (NOT_ for a negated statement); label says when a protection was removed.
@@ -78,8 +86,10 @@ public struct AtomFeed: Sendable {
     if let version = event.version, let previous = event.previousVersion,
       let new = store.version(version, of: ref), let old = store.version(previous, of: ref)
     {
-      let report = DiffReport.make(service: event.service, document: event.document, old: old, new: new, event: event)
-      let html = DiffMarkupRenderer.htmlFragment(report, options: DiffViewOptions(context: context))
+      var report = DiffReport.make(service: event.service, document: event.document, old: old, new: new, event: event)
+      report.url = event.url
+      report.pageURLs = event.pageURLs
+      let html = DiffMarkupRenderer.htmlFragment(report, options: DiffViewOptions(context: context), forFeed: true)
       xml += "    <content type=\"html\">\(XML.escape(html))</content>\n"
     }
     xml += "  </entry>\n"

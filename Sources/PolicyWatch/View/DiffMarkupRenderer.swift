@@ -9,6 +9,13 @@ public enum DiffMarkupRenderer {
     var lines: [String] = []
     lines.append("## \(Markdown.escape(report.service + "/" + report.document))")
     lines.append("")
+    for address in report.addresses {
+      // An autolink: nothing in it is escaped, so what would end it is percent-encoded.
+      let url = address.url.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "<", with: "%3C")
+        .replacingOccurrences(of: ">", with: "%3E")
+      lines.append((address.page.map { "Page \(Markdown.escape($0)): " } ?? "Document: ") + "<\(url)>  ")
+    }
+    if !report.addresses.isEmpty { lines.append("") }
     lines.append("| | from | to |")
     lines.append("| --- | --- | --- |")
     lines.append("| version | `\(report.from.version.prefix(12))` | `\(report.to.version.prefix(12))` |")
@@ -125,8 +132,8 @@ public enum DiffMarkupRenderer {
   /// browser too), every text escaped.
   public static func htmlPage(_ report: DiffReport, options: DiffViewOptions) -> String {
     let title = HTML.escape(
-      "\(report.service)/\(report.document): \(ViewDates.minute(report.from.firstSeen)) → "
-        + ViewDates.minute(report.to.firstSeen))
+      "\(report.service)/\(report.document): \(ViewDates.stamp(report.from.firstSeen)) → "
+        + ViewDates.stamp(report.to.firstSeen))
     return """
       <!DOCTYPE html>
       <html lang="en">
@@ -147,10 +154,17 @@ public enum DiffMarkupRenderer {
       """
   }
 
-  /// The body of the page without its title: also the content of a feed entry (classes, ins/del/mark elements;
-  /// it reads without the stylesheet too).
-  public static func htmlFragment(_ report: DiffReport, options: DiffViewOptions) -> String {
-    var html = "<table class=\"meta\">\n<tr><th></th><th>from</th><th>to</th></tr>\n"
+  /// The body of the page without its title: also the content of a feed entry. `forFeed`: markup that reads right
+  /// with no stylesheet at all (a feed reader drops the page's): kind labels as words with a colon, flags joined
+  /// with commas, category tags as `⟨AI_TRAINING⟩`, `<del>`/`<ins>` with inline styles and a space between an old
+  /// and a new word that would otherwise run together (`July 31 September 18`, not `July 31September 18`).
+  public static func htmlFragment(_ report: DiffReport, options: DiffViewOptions, forFeed: Bool = false) -> String {
+    var html = ""
+    for address in report.addresses {
+      html += "<p class=\"url\">" + (address.page.map { "Page \(HTML.escape($0)): " } ?? "Document: ")
+      html += "<a href=\"\(HTML.escape(address.url))\">\(HTML.escape(address.url))</a></p>\n"
+    }
+    html += "<table class=\"meta\">\n<tr><th></th><th>from</th><th>to</th></tr>\n"
     html += "<tr><th>version</th><td><code>\(HTML.escape(String(report.from.version.prefix(12))))</code></td>"
     html += "<td><code>\(HTML.escape(String(report.to.version.prefix(12))))</code></td></tr>\n"
     html += "<tr><th>first seen</th><td>\(ViewDates.minute(report.from.firstSeen)) UTC</td>"
@@ -163,7 +177,11 @@ public enum DiffMarkupRenderer {
     html += "<tr><th>clauses</th><td colspan=\"2\">\(HTML.escape(report.countsSummary))</td></tr>\n</table>\n"
     if !report.flags.isEmpty {
       html += "<p class=\"flags\">"
-      html += report.flags.map { "<span>\(HTML.escape($0.rawValue))</span>" }.joined()
+      if forFeed {
+        html += "<strong>Flags: " + HTML.escape(report.flags.map(\.rawValue).joined(separator: ", ")) + "</strong>"
+      } else {
+        html += report.flags.map { "<span>\(HTML.escape($0.rawValue))</span>" }.joined()
+      }
       html += HTML.escape(DiffTextRenderer.flagExplanation(report)) + "</p>\n"
     }
     if report.identical { return html + "<p>No differences: both REFs name the same text.</p>\n" }
@@ -173,7 +191,7 @@ public enum DiffMarkupRenderer {
         let label = (finding.polarity == .negated ? "NOT_" : "") + finding.category
         let section = finding.section.last.map { " in <em>\(HTML.escape($0))</em>" } ?? ""
         let verb = finding.changeDescription
-        html += "<li><span class=\"tag\">\(HTML.escape(label))</span> \(HTML.escape(verb))\(section): "
+        html += "<li>" + tagHTML(label, new: true, forFeed: forFeed) + " \(HTML.escape(verb))\(section): "
         html += "“\(HTML.escape(finding.match))”</li>\n"
       }
       html += "</ul></div>\n"
@@ -193,9 +211,26 @@ public enum DiffMarkupRenderer {
         }
         let kindLabel = entry.kind == .headingRenamed ? "heading renamed" : entry.kind.rawValue
         html += "<div class=\"clause \(entry.kind.rawValue)\">"
-        if entry.kind != .unchanged { html += "<span class=\"kind\">\(kindLabel)</span>" }
+        if entry.kind != .unchanged {
+          html +=
+            forFeed
+            ? "<strong>\(kindLabel.prefix(1).uppercased() + kindLabel.dropFirst()):</strong> "
+            : "<span class=\"kind\">\(kindLabel)</span>"
+        }
         if entry.clauseKind == .heading { html += "<strong>" }
-        for span in InlineSpans.spans(entry, side: .unified) { html += htmlSpan(span) }
+        let spans = InlineSpans.spans(entry, side: .unified)
+        for (index, span) in spans.enumerated() {
+          // Without a stylesheet an old word and a new word would run together: a space parts them, inside the
+          // inserted run (so the old text, read without it, is unchanged; HTML collapses the new text's spaces).
+          var span = span
+          if forFeed, span.role == .inserted, index > 0, spans[index - 1].role == .deleted,
+            spans[index - 1].text.last.map({ $0.isLetter || $0.isNumber }) == true,
+            span.text.first.map({ $0.isLetter || $0.isNumber }) == true
+          {
+            span.text = " " + span.text
+          }
+          html += htmlSpan(span, forFeed: forFeed)
+        }
         if entry.clauseKind == .heading { html += "</strong>" }
         if entry.kind == .moved, let note = entry.note { html += " <span class=\"note\">(\(HTML.escape(note)))</span>" }
         html += "</div>\n"
@@ -204,16 +239,31 @@ public enum DiffMarkupRenderer {
     return html
   }
 
-  private static func htmlSpan(_ span: InlineSpan) -> String {
+  private static func htmlSpan(_ span: InlineSpan, forFeed: Bool = false) -> String {
     var text = HTML.escape(span.text)
     switch span.role {
     case .tag:
-      return " <span class=\"tag\(span.new ? "" : " old")\">\(text)</span>"
-    case .inserted: text = "<ins>\(text)</ins>"
-    case .deleted: text = "<del>\(text)</del>"
+      return " " + tagHTML(span.text, new: span.new, forFeed: forFeed)
+    case .inserted:
+      text =
+        forFeed
+        ? "<ins style=\"background:#aceebb;text-decoration:underline\">\(text)</ins>" : "<ins>\(text)</ins>"
+    case .deleted:
+      text =
+        forFeed
+        ? "<del style=\"background:#ffcecb;color:#82071e;text-decoration:line-through\">\(text)</del>"
+        : "<del>\(text)</del>"
     case .text: break
     }
     return span.dataUse ? "<mark>\(text)</mark>" : text
+  }
+
+  /// A data-use category label: a styled `<span>` on the page, `⟨LABEL⟩` in monospace in a feed (it must not read
+  /// as the document's words).
+  private static func tagHTML(_ label: String, new: Bool, forFeed: Bool) -> String {
+    forFeed
+      ? "<code style=\"color:#8250df;font-weight:bold\">⟨\(HTML.escape(label))⟩</code>"
+      : "<span class=\"tag\(new ? "" : " old")\">\(HTML.escape(label))</span>"
   }
 }
 

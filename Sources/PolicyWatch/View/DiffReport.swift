@@ -76,12 +76,24 @@ public struct DiffReport: Sendable, Codable, Equatable {
   public var dataUse: [DataUseFinding]
   /// Every clause in new-document order, unchanged ones included (JSON keeps only the changes).
   public var entries: [Entry]
+  /// The document's address (its page; the first page of a `combine` document), as fetched for `to`.
+  public var url: String?
+  /// For a `combine` document: every page's URL, by page id.
+  public var pageURLs: [String: String]?
 
   /// The changed entries.
   public var changes: [Entry] { entries.filter(\.isChange) }
 
+  /// Where to read the document: its URL, or each page's (by page id) for a `combine` document.
+  public var addresses: [(page: String?, url: String)] {
+    if let pageURLs, pageURLs.count > 1 {
+      return pageURLs.sorted { $0.key < $1.key }.map { (page: $0.key, url: $0.value) }
+    }
+    return url.map { [(page: nil, url: $0)] } ?? []
+  }
+
   enum CodingKeys: String, CodingKey {
-    case schema, service, document, from, to, event, flags, identical, counts, dataUse, changes
+    case schema, service, document, url, pageURLs, from, to, event, flags, identical, counts, dataUse, changes
   }
 
   public init(from decoder: any Decoder) throws {
@@ -97,6 +109,8 @@ public struct DiffReport: Sendable, Codable, Equatable {
     counts = try container.decode(ClauseDiffCounts.self, forKey: .counts)
     dataUse = try container.decode([DataUseFinding].self, forKey: .dataUse)
     entries = try container.decode([Entry].self, forKey: .changes)
+    url = try container.decodeIfPresent(String.self, forKey: .url)
+    pageURLs = try container.decodeIfPresent([String: String].self, forKey: .pageURLs)
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -104,6 +118,8 @@ public struct DiffReport: Sendable, Codable, Equatable {
     try container.encode(schema, forKey: .schema)
     try container.encode(service, forKey: .service)
     try container.encode(document, forKey: .document)
+    try container.encodeIfPresent(url, forKey: .url)
+    try container.encodeIfPresent(pageURLs, forKey: .pageURLs)
     try container.encode(from, forKey: .from)
     try container.encode(to, forKey: .to)
     try container.encodeIfPresent(event, forKey: .event)
@@ -231,8 +247,13 @@ extension VersionResolver {
         available: availableDescriptions)
     }
     let event = to.index.map { states[$0].event }
-    return DiffReport.make(
+    var report = DiffReport.make(
       service: ref.service, document: ref.document, old: oldRecord, new: newRecord, event: event,
       classifier: classifier)
+    // The address the `to` version was fetched from, else the latest one.
+    let addressed = event ?? states.last?.event
+    report.url = addressed?.url
+    report.pageURLs = addressed?.pageURLs
+    return report
   }
 }

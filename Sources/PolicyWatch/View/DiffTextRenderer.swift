@@ -52,15 +52,20 @@ extension DiffReport {
     return items
   }
 
-  /// `+2 -1 ~3 moved 1` (only the kinds present).
+  /// `+2 -1 ~41 moved 1 unchanged 8 (~ includes 1 heading renamed)`: the `+ - ~` figures are those of the change
+  /// event (`log`, `check`, the alert), the detail of what they include after them.
   var countsSummary: String {
-    var parts = ["+\(counts.added)", "-\(counts.removed)", "~\(counts.modified)"]
+    let grouped = ClauseCounts(counts)
+    var parts = ["+\(grouped.added)", "-\(grouped.removed)", "~\(grouped.modified)"]
     if counts.moved > 0 { parts.append("moved \(counts.moved)") }
-    if counts.split > 0 { parts.append("split \(counts.split)") }
-    if counts.merged > 0 { parts.append("merged \(counts.merged)") }
-    if counts.headingRenamed > 0 { parts.append("headings renamed \(counts.headingRenamed)") }
     parts.append("unchanged \(counts.unchanged)")
-    return parts.joined(separator: " ")
+    var includes: [String] = []
+    if counts.split > 0 { includes.append("+ includes \(counts.split) split") }
+    if counts.merged > 0 { includes.append("- includes \(counts.merged) merged") }
+    if counts.headingRenamed > 0 {
+      includes.append("~ includes \(counts.headingRenamed) heading\(counts.headingRenamed == 1 ? "" : "s") renamed")
+    }
+    return parts.joined(separator: " ") + (includes.isEmpty ? "" : " (" + includes.joined(separator: ", ") + ")")
   }
 }
 
@@ -123,6 +128,10 @@ public enum DiffTextRenderer {
   public static func render(_ report: DiffReport, options: DiffViewOptions) -> String {
     let painter = Painter(color: options.color)
     var lines = header(report, painter: painter)
+    if let width = options.width {
+      // Header and data-use lines wrap at word boundaries like the clauses (a terminal would cut words).
+      lines = lines.flatMap { Wrap.words($0, width: width, indent: $0.hasPrefix("  ") ? "    " : "      ") }
+    }
     if report.identical {
       lines.append("")
       lines.append("no differences: both REFs name the same text")
@@ -159,8 +168,11 @@ public enum DiffTextRenderer {
 
   static func header(_ report: DiffReport, painter: Painter) -> [String] {
     var lines = [painter.paint("\(report.service)/\(report.document)", .title)]
+    for address in report.addresses {
+      lines.append(painter.paint(address.page.map { "page \($0)" } ?? "url", .label) + "  " + address.url)
+    }
     func side(_ label: String, _ side: DiffReport.Side) -> String {
-      painter.paint(label, .label) + " " + side.version.prefix(12) + "  first seen " + ViewDates.minute(side.firstSeen)
+      painter.paint(label, .label) + " " + side.version.prefix(12) + "  first seen " + ViewDates.stamp(side.firstSeen)
         + "  declared " + side.declaredSummary
     }
     lines.append(side("from", report.from))
@@ -169,7 +181,7 @@ public enum DiffTextRenderer {
     if let event = report.event, !report.identical {
       lines.append(
         "      " + painter.paint(event.rawValue, .kind(event))
-          + (report.to.lastSeenBefore.map { painter.paint(", previous text last seen ", .label) + ViewDates.minute($0) }
+          + (report.to.lastSeenBefore.map { painter.paint(", previous text last seen ", .label) + ViewDates.stamp($0) }
             ?? ""))
     }
     if !report.flags.isEmpty {

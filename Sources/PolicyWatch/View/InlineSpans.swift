@@ -14,6 +14,9 @@ public struct InlineSpan: Sendable, Equatable {
   public var dataUse = false
   /// For `tag` and data-use words: the data-use report counts this language as new in this change.
   public var new = false
+  /// A deleted or inserted run next to the opposite kind (a replacement): its leading whitespace is its own and
+  /// stays inside the plain `[-…-]`/`{+…+}` markers (`area[- and-]{+,+}`), or one reading would get a wrong space.
+  var ownsLeadingSpace = false
 }
 
 /// Builds the spans of one diff entry: word-diff runs, then data-use matches located in the displayed text and

@@ -70,7 +70,8 @@ struct Painter: Sendable {
     return output
   }
 
-  /// Without colour, adjacent runs of one role are one run (one pair of markers, whatever data-use words they hold).
+  /// Without colour, adjacent runs of one role are one run (one pair of markers, whatever data-use words they hold),
+  /// and the deleted and inserted runs of a replacement are marked as owning their leading whitespace.
   func plainMerged(_ spans: [InlineSpan]) -> [InlineSpan] {
     guard !color else { return spans }
     var merged: [InlineSpan] = []
@@ -82,6 +83,12 @@ struct Painter: Sendable {
         if plain.role != .tag { plain.dataUse = false }
         merged.append(plain)
       }
+    }
+    for index in merged.indices where merged[index].role == .deleted || merged[index].role == .inserted {
+      let opposite: InlineSpan.Role = merged[index].role == .deleted ? .inserted : .deleted
+      let before = index > 0 && merged[index - 1].role == opposite
+      let after = index + 1 < merged.count && merged[index + 1].role == opposite
+      merged[index].ownsLeadingSpace = before || after
     }
     return merged
   }
@@ -96,7 +103,8 @@ struct Painter: Sendable {
     case .inserted, .deleted:
       let inserted = span.role == .inserted
       if color { return paint(span.text, inserted ? .inserted : .deleted, underline: span.dataUse) }
-      // Markers hug the words: leading whitespace stays outside.
+      // Markers hug the words: leading whitespace stays outside, unless the run owns it (see `InlineSpan`).
+      if span.ownsLeadingSpace { return (inserted ? "{+" : "[-") + span.text + (inserted ? "+}" : "-]") }
       let trimmed = span.text.drop { $0.isWhitespace }
       let lead = span.text.prefix(span.text.count - trimmed.count)
       return lead + (inserted ? "{+" : "[-") + trimmed + (inserted ? "+}" : "-]")
@@ -110,6 +118,55 @@ enum Wrap {
   struct Cell {
     var character: Character
     var span: InlineSpan
+  }
+
+  /// A line already painted (ANSI colour codes count for nothing) broken at spaces into lines of at most `width`
+  /// characters, the continuation lines indented by `indent`. A word longer than a line is left whole. Runs of
+  /// spaces inside the line are kept.
+  static func words(_ line: String, width: Int, indent: String) -> [String] {
+    let width = max(20, width)
+    guard visibleCount(line) > width else { return [line] }
+    var lines: [String] = []
+    var current = ""
+    var currentWidth = 0
+    var hasText = false
+    for (index, word) in line.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+      let wordWidth = visibleCount(word)
+      if index == 0 {
+        current = String(word)
+        currentWidth = wordWidth
+      } else if hasText, wordWidth > 0, currentWidth + 1 + wordWidth > width {
+        lines.append(current)
+        current = indent + word
+        currentWidth = indent.count + wordWidth
+      } else {
+        current += " " + word
+        currentWidth += 1 + wordWidth
+      }
+      hasText = hasText || wordWidth > 0
+    }
+    lines.append(current)
+    return lines.map { line in
+      var trimmed = line
+      while trimmed.hasSuffix(" ") { trimmed.removeLast() }
+      return trimmed
+    }
+  }
+
+  /// Characters a terminal shows: ANSI SGR sequences (`ESC [ … m`) count for nothing.
+  static func visibleCount<S: StringProtocol>(_ text: S) -> Int {
+    var count = 0
+    var inEscape = false
+    for character in text {
+      if inEscape {
+        if character == "m" { inEscape = false }
+      } else if character == "\u{1B}" {
+        inEscape = true
+      } else {
+        count += 1
+      }
+    }
+    return count
   }
 
   /// Splits spans into lines of at most `width` characters; breaks after a space when it can.

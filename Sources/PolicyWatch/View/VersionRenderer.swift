@@ -22,7 +22,7 @@ public enum VersionRenderer {
       var lines = [painter.paint("\(record.service)/\(record.document)", .title)]
       lines.append(
         painter.paint("version", .label) + " \(record.id.prefix(12))  "
-          + painter.paint("first seen", .label) + " \(ViewDates.minute(record.firstSeen))"
+          + painter.paint("first seen", .label) + " \(ViewDates.stamp(record.firstSeen))"
           + (state.map { "  (\($0.event.kind.rawValue))" } ?? ""))
       lines.append(painter.paint("declared", .label) + " " + declared(record))
       for date in record.declaredDates {
@@ -74,7 +74,7 @@ public enum LogRenderer {
     guard color else { return EventFormatting.line(event) }
     let painter = Painter(color: true)
     var parts = [
-      painter.paint(ViewDates.minute(event.firstSeen), .label),
+      painter.paint(ViewDates.stamp(event.firstSeen), .label),
       "\(event.service)/\(event.document)", painter.paint(event.kind.rawValue, .kind(event.kind)),
     ]
     if let counts = event.clauses {

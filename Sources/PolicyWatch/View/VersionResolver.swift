@@ -69,7 +69,7 @@ public struct VersionResolver: Sendable {
   /// One line per state, for error messages: `2024-09-19 06:10  9a8b7c6d…  change`.
   public var availableDescriptions: [String] {
     states.map {
-      "\(ViewDates.minute($0.firstSeen))  \($0.version.prefix(12))  \($0.event.kind.rawValue)"
+      "\(ViewDates.stamp($0.firstSeen))  \($0.version.prefix(12))  \($0.event.kind.rawValue)"
         + ($0.event.declaredDate.map { "  declared \($0)" } ?? "")
     }
   }
@@ -120,10 +120,13 @@ public struct VersionResolver: Sendable {
 
 /// Date formats of the viewer (always UTC).
 enum ViewDates {
-  /// `2024-09-19 06:10`
+  /// `2024-09-19 06:10`, for text that says "UTC" after it.
   static func minute(_ date: Date) -> String {
     String(StoreJSON.format(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
   }
+
+  /// `2024-09-19 06:10Z`: the minute with its time-zone marker, as every terminal line writes it.
+  static func stamp(_ date: Date) -> String { EventFormatting.minute(date) }
 
   static func iso(_ date: Date) -> String { StoreJSON.format(date) }
 }

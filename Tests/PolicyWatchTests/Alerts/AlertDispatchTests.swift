@@ -222,7 +222,9 @@ struct AlertDispatchTests {
     let delivered = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("delivered-") }
     try #require(delivered.count == 1)
     let stdin = try String(contentsOfFile: directory + "/" + delivered[0], encoding: .utf8)
-    #expect(stdin == EventFormatting.json(events[1]))
+    // The event JSON, with the document's address the dispatcher adds.
+    #expect(stdin == EventFormatting.json(store.addressed([events[1]])[0]))
+    #expect(stdin.contains("\"url\":\"https://example.com/privacy\""))
   }
 
   @Test("crash after the server accepted, before the outbox recorded it: exactly one duplicate, same Message-ID")

@@ -117,6 +117,27 @@ struct MIMEMessageTests {
     #expect(MIMEMessage.messageID(eventID: "e", domain: "bad host\r\n..") == "<e.policywatch@badhost>")
   }
 
+  /// Found by Scripts/fuzz.sh mime: an event id of a long non-ASCII service name (each byte written `=XX`) made a
+  /// Message-ID header line longer than RFC 5322's 998 characters.
+  @Test("a long event id still gives a Message-ID line within 998 characters, stable and distinct")
+  func longEventIDs() {
+    let service = String(repeating: "Сервис сравнения цен ", count: 12)
+    let id = "\(service)/Политика конфиденциальности/change/2024-09-19T06:10:13Z"
+    let other = "\(service)/Политика конфиденциальности/change/2024-09-20T06:10:13Z"
+    let messageID = MIMEMessage.messageID(eventID: id, domain: String(repeating: "very-long-label.", count: 30))
+    #expect(messageID.utf8.count < 500)
+    #expect(messageID == MIMEMessage.messageID(eventID: id, domain: String(repeating: "very-long-label.", count: 30)))
+    #expect(
+      messageID != MIMEMessage.messageID(eventID: other, domain: String(repeating: "very-long-label.", count: 30)))
+    #expect(messageID.hasPrefix("<=D0=A1=D0=B5"))
+    let message = MIMEMessage.build(
+      from: "a@example.org", to: ["b@example.org"], subject: "s", text: "t", html: "h", messageID: messageID,
+      date: Date(timeIntervalSince1970: 0), headers: [(name: "X-PolicyWatch-Event-ID", value: id)])
+    for line in String(decoding: message, as: UTF8.self).components(separatedBy: "\r\n") {
+      #expect(line.utf8.count <= 998)
+    }
+  }
+
   @Test("secrets print as *** in descriptions, interpolation and dumps")
   func secretsStayHidden() {
     let channel = SMTPChannel(

@@ -279,10 +279,14 @@ enum ReferenceWordDiff {
         if runs.isEmpty {
           append(.deleted, joined(deleted))
           append(.inserted, first.space + joined(inserted))
-        } else {
+        } else if deleted.first!.space.isEmpty == first.space.isEmpty {
           append(.equal, first.space)
           append(.deleted, joined(deleted))
           append(.inserted, joined(inserted))
+        } else {
+          // Whitespace before the block on one side only: each run keeps its own.
+          append(.deleted, deleted.first!.space + joined(deleted))
+          append(.inserted, first.space + joined(inserted))
         }
       } else if runs.isEmpty, let nextOld {
         append(.deleted, joined(deleted) + nextOld.space)

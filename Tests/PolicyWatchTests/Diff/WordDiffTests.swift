@@ -1,6 +1,7 @@
 import Foundation
-import PolicyWatch
 import Testing
+
+@testable import PolicyWatch
 
 @Suite struct WordDiffTests {
   @Test func replacedWordBetweenEqualRuns() {
@@ -110,5 +111,50 @@ import Testing
 
   private func squeezed(_ text: String) -> String {
     text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+}
+
+/// A replacement whose whitespace differs on the two sides keeps the spaces of both readings.
+@Suite struct WordDiffSpacingTests {
+  static let cases: [(old: String, new: String, plain: String)] = [
+    (
+      "You may choose the city or area and endorsements shown.", "You may choose the city or area, endorsements shown.",
+      "You may choose the city or area[- and-]{+,+} endorsements shown."
+    ),
+    (
+      "We read the messages in your account.", "We read the messages, events, or files in your account.",
+      "We read the messages{+, events, or files+} in your account."
+    ),
+    (
+      "We read the messages in your inbox.", "We read the messages, events, or posts of your inbox.",
+      "We read the messages[- in-]{+, events, or posts of+} your inbox."
+    ),
+    ("We keep it, always.", "We keep it for ever.", "We keep it[-, always-]{+ for ever+}."),
+  ]
+
+  @Test func bothReadingsKeepTheirSpaces() {
+    for (old, new, _) in Self.cases {
+      let edits = WordDiff.diff(old, new)
+      #expect(wordDiffNewText(edits) == new, "\(edits)")
+      #expect(wordDiffOldText(edits) == old, "\(edits)")
+    }
+  }
+
+  @Test("the plain view reads right: without {+…+} it is the old text, without [-…-] the new one")
+  func plainMarkers() {
+    for (old, new, plain) in Self.cases {
+      let entry = DiffReport.Entry(
+        kind: .modified, clauseKind: .paragraph, level: 0, section: [], oldSection: nil, oldIndices: [0],
+        newIndices: [0], old: old, new: new, words: WordDiff.diff(old, new), dataUse: [])
+      let line = DiffTextRenderer.unified(entry, painter: Painter(color: false), width: nil)[0]
+      #expect(line == "~ " + plain)
+      let body = String(line.dropFirst(2))
+      let oldReading = body.replacingOccurrences(of: #"\{\+.*?\+\}"#, with: "", options: .regularExpression)
+        .replacingOccurrences(of: "[-", with: "").replacingOccurrences(of: "-]", with: "")
+      let newReading = body.replacingOccurrences(of: #"\[-.*?-\]"#, with: "", options: .regularExpression)
+        .replacingOccurrences(of: "{+", with: "").replacingOccurrences(of: "+}", with: "")
+      #expect(oldReading == old)
+      #expect(newReading == new)
+    }
   }
 }

@@ -112,10 +112,15 @@ enum CLI {
     var error: String
   }
 
-  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+  /// `directory`: the working directory (default: the test process's). `shell`: a `/bin/sh -c` command line to run
+  /// instead (it names the executable itself, `TestPaths.executable`).
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, shell: String? = nil
+  ) throws -> Result {
     let process = Process()
-    process.executableURL = TestPaths.executable
-    process.arguments = arguments
+    process.executableURL = shell == nil ? TestPaths.executable : URL(fileURLWithPath: "/bin/sh")
+    process.arguments = shell.map { ["-c", $0] } ?? arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env

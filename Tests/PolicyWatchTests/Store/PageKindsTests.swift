@@ -385,6 +385,43 @@ struct PageKindsTests {
     #expect(StoreJSON.format(summary.events[2].firstSeen) == "2024-02-20T00:00:00Z")
   }
 
+  @Test(
+    "a selector miss is known in the reasons written now (one page, a page of a combine) and in older stores'"
+  )
+  func selectorMissReasons() throws {
+    // The reasons the recorder writes today, from a real extraction whose selector matches nothing.
+    func reason(_ urls: [String], html: String) throws -> String {
+      let declaration = DocumentDeclaration(
+        service: "Example Co", documentType: "Privacy Policy",
+        pages: urls.map { PageDeclaration(fetch: $0, select: [.css("main")]) }, isCombined: urls.count > 1)
+      var raw: [String: RawPage] = [:]
+      for page in declaration.pages { raw[page.id] = RawPage(id: page.id, bytes: Array(html.utf8)) }
+      do {
+        _ = try DocumentExtractor.extract(declaration, pages: raw, identifyLanguage: false)
+        Issue.record("the selector matched")
+        return ""
+      } catch {
+        return AttemptReason.extractionFailed(error, raw: raw[error.page], declaration: declaration)
+      }
+    }
+    let moved = Self.part(baseClauses, wrapper: "article")
+    let single = try reason(["https://example.com/privacy"], html: moved)
+    let combined = try reason(["https://example.com/privacy", "https://example.com/annex"], html: moved)
+    #expect(single.hasPrefix("the selector main matched nothing"), "\(single)")
+    #expect(combined.hasPrefix("page \"privacy\" (https://example.com/privacy): the selector"), "\(combined)")
+    #expect(Recorder.isSelectorMiss(single) && Recorder.isSelectorMiss(combined))
+    // A store written before the reasons named the page only for a combine document.
+    #expect(Recorder.isSelectorMiss("page privacy: the selector main matched nothing on the page"))
+    // A page that is no document at all is not one the new rules may read.
+    let bot = try reason(
+      ["https://example.com/privacy"], html: "<html><head><title>Just a moment...</title></head><body></body></html>")
+    #expect(!Recorder.isSelectorMiss(bot), "\(bot)")
+    #expect(
+      !Recorder.isSelectorMiss(
+        "looks like an error or bot page (\"just a moment\"); page privacy: the selector main matched nothing on the page"
+      ))
+  }
+
   @Test func aRedirectPageIsNotTheDocument() {
     let clauses = [Clause(kind: .paragraph, text: "Redirecting to legal.example.com…")]
     #expect(PageHealth.problem(clauses: clauses, title: nil)?.contains("redirecting") == true)

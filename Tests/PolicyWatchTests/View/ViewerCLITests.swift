@@ -29,9 +29,10 @@ final class ViewerCLITests {
   var expectedText: String {
     """
     Example Co/Privacy Policy
-    from \(oldID.prefix(12))  first seen 2024-01-10 09:00  declared updated 2024-01-05
-    to   \(newID.prefix(12))  first seen 2024-03-02 09:00  declared updated 2024-03-01
-          change, previous text last seen 2024-02-01 09:00
+    url  https://example.com/privacy
+    from \(oldID.prefix(12))  first seen 2024-01-10 09:00Z  declared updated 2024-01-05
+    to   \(newID.prefix(12))  first seen 2024-03-02 09:00Z  declared updated 2024-03-01
+          change, previous text last seen 2024-02-01 09:00Z
     clauses +1 -1 ~2 moved 1 unchanged 8
     new data-use language:
       AI_TRAINING  added [2. How we use data] “train our artificial intelligence”
@@ -116,7 +117,10 @@ final class ViewerCLITests {
 
   @Test func diffMarkdown() throws {
     let markdown = try diff(["--format", "markdown"]).output
-    #expect(markdown.hasPrefix("## Example Co/Privacy Policy\n\n| | from | to |\n| --- | --- | --- |\n"))
+    #expect(
+      markdown.hasPrefix(
+        "## Example Co/Privacy Policy\n\nDocument: <https://example.com/privacy>  \n\n| | from | to |\n| --- | --- | --- |\n"
+      ))
     #expect(markdown.contains("| declared | updated 2024-01-05 | updated 2024-03-01 |\n"))
     #expect(markdown.contains("- **Modified:** Last updated: ~~January 5~~**March 1**, 2024\n"))
     #expect(markdown.contains("- **Removed:** ~~We do not sell your personal data~~ *`⟨NOT_SALE_OF_DATA⟩`*~~.~~\n"))
@@ -134,7 +138,7 @@ final class ViewerCLITests {
     #expect(object["schema"] as? String == "policywatch-diff/1")
     #expect(
       Set(object.keys) == [
-        "schema", "service", "document", "from", "to", "event", "flags", "identical", "counts",
+        "schema", "service", "document", "url", "from", "to", "event", "flags", "identical", "counts",
         "dataUse", "changes",
       ])
     let report = try StoreJSON.decoder.decode(DiffReport.self, from: Data(result.output.utf8))
@@ -158,8 +162,10 @@ final class ViewerCLITests {
     #expect(html.hasPrefix("<!DOCTYPE html>"))
     #expect(!html.lowercased().contains("<script"))
     #expect(!html.contains("src="))
-    #expect(!html.contains("href="))
-    #expect(!html.contains("http://") && !html.contains("https://"))
+    // The one link is the document's own address; nothing is loaded from anywhere.
+    #expect(html.components(separatedBy: "href=").count == 2)
+    #expect(html.contains("<a href=\"https://example.com/privacy\">"))
+    #expect(!html.contains("http://") && !html.contains("url("))
     #expect(html.contains("<ins> and improve</ins>"))
     #expect(html.contains("<del>January 5</del><ins>March 1</ins>"))
     #expect(
@@ -177,8 +183,8 @@ final class ViewerCLITests {
     let early = try diff(["--to", "2023-01-01"])
     #expect(early.status == 2)
     #expect(early.error.contains("no version was seen at or before 2023-01-01T23:59:59Z for Example Co/Privacy Policy"))
-    #expect(early.error.contains("2024-01-10 09:00  \(oldID.prefix(12))  first  declared 2024-01-05"))
-    #expect(early.error.contains("2024-03-02 09:00  \(newID.prefix(12))  change  declared 2024-03-01"))
+    #expect(early.error.contains("2024-01-10 09:00Z  \(oldID.prefix(12))  first  declared 2024-01-05"))
+    #expect(early.error.contains("2024-03-02 09:00Z  \(newID.prefix(12))  change  declared 2024-03-01"))
     let garbage = try diff(["--from", "yesterday"])
     #expect(garbage.status == 2)
     #expect(garbage.error.contains("not a date, a version id, previous or latest"))
@@ -194,7 +200,7 @@ final class ViewerCLITests {
       text.output.hasPrefix(
         """
         Example Co/Privacy Policy
-        version \(oldID.prefix(12))  first seen 2024-01-10 09:00  (first)
+        version \(oldID.prefix(12))  first seen 2024-01-10 09:00Z  (first)
         declared updated 2024-01-05
           “Last updated: January 5, 2024”
 
@@ -221,9 +227,9 @@ final class ViewerCLITests {
     let text = try CLI.run(["log", "--store", store.path])
     #expect(
       text.output == """
-        2024-03-02 09:00  Example Co/Privacy Policy  change  +1 -1 ~2  declared 2024-03-01  \
+        2024-03-02 09:00Z  Example Co/Privacy Policy  change  +1 -1 ~2  declared 2024-03-01  \
         data-use: AI_TRAINING,removed NOT_SALE_OF_DATA
-        2024-01-10 09:00  Example Co/Privacy Policy  first  declared 2024-01-05
+        2024-01-10 09:00Z  Example Co/Privacy Policy  first  declared 2024-01-05
 
         """)
     let colour = try CLI.run(["log", "--store", store.path, "--color", "always", "--limit", "1"])
@@ -252,7 +258,9 @@ final class ViewerCLITests {
         "<category term=\"NOT_SALE_OF_DATA\" scheme=\"urn:policywatch:data-use\" label=\"removed NOT_SALE_OF_DATA\"/>"))
     // The HTML diff is escaped once more as XML: the document's "&" is "&amp;amp;" in the feed.
     #expect(feed.contains("questions &amp;amp; requests"))
-    #expect(feed.contains("&lt;ins&gt; and improve&lt;/ins&gt;"))
+    #expect(
+      feed.contains(
+        "&lt;ins style=&quot;background:#aceebb;text-decoration:underline&quot;&gt; and improve&lt;/ins&gt;"))
     // Entry ids do not depend on the title or the base URL.
     let other = try CLI.run(["feed", "--store", store.path, "--base-url", "https://example.org/policies.atom"])
     #expect(
