@@ -63,10 +63,14 @@ struct DiffCommand: ParsableCommand {
   @Flag(help: "Only changed clauses that bring new data-use language.")
   var dataUse = false
 
-  @Option(help: "A data-use rules file of your own, merged with the built-in rules.")
+  @Option(
+    help: ArgumentHelp(
+      "A data-use rules file of your own, merged with the built-in rules (instead of the configuration's "
+        + "dataUse.rules).", valueName: "file"))
   var rules: String?
 
-  @Flag(help: "Find data-use language with the rules alone, without the learned model.")
+  @Flag(
+    help: "Find data-use language with the rules alone, without the learned model (whatever the configuration says).")
   var noModel = false
 
   @OptionGroup var colorOptions: ColorOptions
@@ -79,15 +83,18 @@ struct DiffCommand: ParsableCommand {
 
   func run() throws {
     let resolver = try openDocument(document, store: storeOptions)
-    var ruleSet = DataUseRules.builtIn
+    // The configuration's data-use settings, as `check` and `replay` record with; --rules and --no-model win.
+    var settings = try storeOptions.configFile.dataUse()
     if let rules {
       do {
-        ruleSet = try DataUseRules(contentsOf: rules)
+        settings.loadedRules = try DataUseRules(contentsOf: rules)
+        settings.rules = rules
       } catch {
         throw ValidationError(error.description)
       }
     }
-    let classifier = DataUseClassifier(rules: ruleSet, model: noModel ? nil : .builtIn)
+    if noModel { settings.model = false }
+    let classifier = settings.classifier
     let report: DiffReport
     do {
       report = try resolver.diffReport(from: from, to: to, classifier: classifier)

@@ -30,7 +30,10 @@ struct FeedCommand: ParsableCommand {
   func run() throws {
     let store = try storeOptions.openForReading()
     let events = try DocumentFilter.events(in: store, matching: filter)
-    let feed = AtomFeed(title: title, baseURL: baseURL, limit: limit).render(store: store, events: events)
+    // The diffs in the entries find data-use language as the configuration says (as check and replay did).
+    var atom = AtomFeed(title: title, baseURL: baseURL, limit: limit)
+    atom.classifier = try storeOptions.configFile.dataUse().classifier
+    let feed = atom.render(store: store, events: events)
     if let output {
       do {
         try Data(feed.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

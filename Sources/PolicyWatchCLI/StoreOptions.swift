@@ -29,6 +29,20 @@ struct ConfigFileOption: ParsableArguments {
     }
   }
 
+  /// The configuration's data-use settings (`dataUse`: a rules file, and whether the learned model is used), or the
+  /// built-in ones when there is no configuration; only that key is read (no secrets). The readers that find
+  /// data-use language in a diff use it, as `check` and `replay` do. Exits with status 64 and every problem when
+  /// the file is missing or not valid JSON, or its rules file cannot be used (with the rules file's line and column).
+  func dataUse() throws -> PolicyWatchConfig.DataUseSettings {
+    guard let path = located else { return PolicyWatchConfig.DataUseSettings() }
+    do {
+      return try PolicyWatchConfig.loadDataUse(path: path)
+    } catch {
+      for problem in error.errors { printError("policywatch: config: \(problem)") }
+      throw ExitCode(64)
+    }
+  }
+
   /// Only the configuration's `declarations` and `store` (the commands that read the store need no secrets); exits
   /// with status 64 when the file is missing or not valid JSON.
   func locations() throws -> ConfigLocations {

@@ -17,7 +17,8 @@ public struct PolicyWatchConfig: Sendable {
   public var dataUse: DataUseSettings = DataUseSettings()
 
   /// How data-use language is found: an analyst's rules file merged with the built-in rules, and whether the
-  /// learned model is used. `check`, `replay` (the findings stored in events, which alerts carry) and `diff` use it.
+  /// learned model is used. `check`, `replay` (the findings stored in events, which alerts carry), `diff` and
+  /// `feed` (the data-use language of their diffs) use it.
   public struct DataUseSettings: Sendable {
     /// A rules file (see `policywatch classify --print-rules`), absolute.
     public var rules: String?
@@ -26,13 +27,33 @@ public struct PolicyWatchConfig: Sendable {
     /// The rules, read and merged when the configuration was read.
     public var loadedRules: DataUseRules?
     public init() {}
+
+    /// The classifier these settings ask for: the rules file merged with the built-in rules, with the learned
+    /// model unless `model` is false.
+    public var classifier: DataUseClassifier {
+      DataUseClassifier(rules: loadedRules ?? .builtIn, model: model == false ? nil : .builtIn)
+    }
+
+    /// Reads the `dataUse` object; a rules file that cannot be used is a problem at `dataUse.rules`, with the
+    /// rules file's own line and column.
+    static func parse(_ dataUse: ConfigReader, context: ConfigContext) -> DataUseSettings {
+      var settings = DataUseSettings()
+      settings.model = dataUse.bool("model")
+      if let rules = dataUse.string("rules").map(context.resolve) {
+        settings.rules = rules
+        do {
+          settings.loadedRules = try DataUseRules(contentsOf: rules)
+        } catch {
+          dataUse.fail("rules", error.description)
+        }
+      }
+      return settings
+    }
   }
 
   /// The classifier the configuration asks for: its rules file merged with the built-in rules, with the learned
   /// model unless `dataUse.model` is false.
-  public var classifier: DataUseClassifier {
-    DataUseClassifier(rules: dataUse.loadedRules ?? .builtIn, model: dataUse.model == false ? nil : .builtIn)
-  }
+  public var classifier: DataUseClassifier { dataUse.classifier }
 
   /// Fetch settings; nil means "the command's default".
   public struct FetchSettings: Sendable, Equatable {
@@ -96,6 +117,34 @@ public struct PolicyWatchConfig: Sendable {
   public static func loadLocations(
     path: String, environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws(ConfigErrors) -> (declarations: String?, store: String?) {
+    let (root, sink, context) = try readPart(path: path, environment: environment)
+    let declarations = root.string("declarations").map(context.resolve)
+    let store = root.string("store").map(context.resolve)
+    if !sink.errors.isEmpty { throw ConfigErrors(sink.errors) }
+    return (declarations, store)
+  }
+
+  /// The data-use settings of the file at `path` (its rules file read and merged), without reading the rest: the
+  /// readers that find data-use language in a diff (`diff`, `feed`) use the configuration's classifier, as `check`
+  /// and `replay` do, and need no alert secrets. Throws when the file is missing or unreadable, is not a JSON
+  /// object, or its `dataUse` object is invalid (a rules file's problem with its line and column).
+  public static func loadDataUse(
+    path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(ConfigErrors) -> DataUseSettings {
+    let (root, sink, context) = try readPart(path: path, environment: environment)
+    var settings = DataUseSettings()
+    if let dataUse = root.child("dataUse") {
+      settings = DataUseSettings.parse(dataUse, context: context)
+      dataUse.finish()
+    }
+    if !sink.errors.isEmpty { throw ConfigErrors(sink.errors) }
+    return settings
+  }
+
+  /// The top-level object of the file at `path`, for reading some of its keys (the rest is left unchecked).
+  private static func readPart(
+    path: String, environment: [String: String]
+  ) throws(ConfigErrors) -> (ConfigReader, ConfigReader.ErrorSink, ConfigContext) {
     guard let data = FileManager.default.contents(atPath: path) else {
       let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
       throw ConfigErrors([ConfigError(file: path, keyPath: "", message: reason)])
@@ -112,11 +161,7 @@ public struct PolicyWatchConfig: Sendable {
       throw ConfigErrors([ConfigError(file: path, keyPath: "", message: "expected a JSON object at the top level")])
     }
     let sink = ConfigReader.ErrorSink()
-    let root = ConfigReader(file: path, path: "", object: object, sink: sink)
-    let declarations = root.string("declarations").map(context.resolve)
-    let store = root.string("store").map(context.resolve)
-    if !sink.errors.isEmpty { throw ConfigErrors(sink.errors) }
-    return (declarations, store)
+    return (ConfigReader(file: path, path: "", object: object, sink: sink), sink, context)
   }
 
   /// Parses configuration text; `file` names it in errors and anchors relative paths.
@@ -155,15 +200,7 @@ public struct PolicyWatchConfig: Sendable {
       alerts.finish()
     }
     if let dataUse = root.child("dataUse") {
-      config.dataUse.model = dataUse.bool("model")
-      if let rules = dataUse.string("rules").map(context.resolve) {
-        config.dataUse.rules = rules
-        do {
-          config.dataUse.loadedRules = try DataUseRules(contentsOf: rules)
-        } catch {
-          dataUse.fail("rules", error.description)
-        }
-      }
+      config.dataUse = DataUseSettings.parse(dataUse, context: context)
       dataUse.finish()
     }
     root.finish()

@@ -15,6 +15,8 @@ public struct AtomFeed: Sendable {
   public var baseURL: String?
   public var limit = 50
   public var context = 1
+  /// Finds the data-use language of each entry's diff (the configuration's, in `policywatch feed`).
+  public var classifier = DataUseClassifier()
 
   public init(title: String? = nil, baseURL: String? = nil, limit: Int = 50) {
     if let title { self.title = title }
@@ -86,7 +88,8 @@ public struct AtomFeed: Sendable {
     if let version = event.version, let previous = event.previousVersion,
       let new = store.version(version, of: ref), let old = store.version(previous, of: ref)
     {
-      var report = DiffReport.make(service: event.service, document: event.document, old: old, new: new, event: event)
+      var report = DiffReport.make(
+        service: event.service, document: event.document, old: old, new: new, event: event, classifier: classifier)
       report.url = event.url
       report.pageURLs = event.pageURLs
       let html = DiffMarkupRenderer.htmlFragment(report, options: DiffViewOptions(context: context), forFeed: true)

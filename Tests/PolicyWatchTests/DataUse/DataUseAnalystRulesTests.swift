@@ -4,8 +4,8 @@ import Testing
 @testable import PolicyWatch
 
 /// An analyst's own phrases: a rules file named in the configuration (`dataUse.rules`) is used by `replay` (so the
-/// stored events and their alerts carry it), by `diff --rules`, and checked by `config check` with its line and
-/// column; `classify --explain` says why a sentence got its labels.
+/// stored events and their alerts carry it), by `diff` and `feed` (or `diff --rules FILE`), and checked by
+/// `config check` with its line and column; `classify --explain` says why a sentence got its labels.
 @Suite("Analyst's data-use rules end to end", .serialized)
 struct DataUseAnalystRulesTests {
   let scratch = TemporaryDirectory("analyst-rules")
@@ -55,6 +55,66 @@ struct DataUseAnalystRulesTests {
     #expect(withRules.output.contains("PET_DATA  added"), "\(withRules.output)")
     let without = try CLI.run(["diff", "Example Co/Privacy Policy", "--store", store])
     #expect(!without.output.contains("PET_DATA"))
+  }
+
+  @Test("diff and feed find data-use language with the configuration's rules, as check and replay record it")
+  func readersUseTheConfigurationsRules() throws {
+    _ = try write(Self.rules, to: "rules.json")
+    let store = scratch.path + "/store"
+    // Recorded without the analyst's rules: the stored events know nothing of PET_DATA.
+    let replay = try CLI.run(["replay", try history(), "--store", store], environment: Self.noConfiguration)
+    #expect(replay.status == 1, "\(replay.error)")
+    // The readers need no alert secrets: a channel whose password variable is unset does not stop them.
+    let config = try write(
+      """
+      {"store": "store", "dataUse": {"rules": "rules.json"},
+       "alerts": {"channels": [{"name": "m", "smtp": {"url": "smtp://127.0.0.1:1", "from": "a@example.org",
+         "to": ["b@example.org"], "passwordEnv": "UNSET_PASSWORD_FOR_TEST"}}]}}
+      """, to: "config.json")
+    let document = "Example Co/Privacy Policy"
+    func diff(_ extra: [String], configured: Bool = true) throws -> CLI.Result {
+      try CLI.run(
+        ["diff", document, "--no-pager"] + extra + (configured ? ["--config", config] : ["--store", store]),
+        environment: Self.noConfiguration)
+    }
+    let configured = try diff([])
+    #expect(configured.status == 1, "\(configured.error)")
+    #expect(configured.output.contains("PET_DATA  added"), "\(configured.output)")
+    #expect(configured.output.contains("THIRD_PARTY_SHARING"), "\(configured.output)")
+    #expect(try diff(["--format", "json"]).output.contains(#""category" : "PET_DATA""#))
+    #expect(!(try diff([], configured: false).output.contains("PET_DATA")))
+    // --no-model keeps the configuration's rules (they are rules, not the model).
+    #expect(try diff(["--no-model"]).output.contains("PET_DATA  added"))
+    // --rules wins over the configuration's file.
+    let other = try write(
+      #"{"rules": [{"id": "shelters", "category": "SHELTER_DATA", "all": ["shelter*"]}]}"#, to: "other.json")
+    let overridden = try diff(["--rules", other])
+    #expect(overridden.output.contains("SHELTER_DATA  added"), "\(overridden.output)")
+    #expect(!overridden.output.contains("PET_DATA"), "\(overridden.output)")
+
+    // The feed's diffs too.
+    let feed = try CLI.run(["feed", "--config", config], environment: Self.noConfiguration)
+    #expect(feed.status == 0, "\(feed.error)")
+    #expect(feed.output.contains("PET_DATA"), "\(feed.output)")
+    let plainFeed = try CLI.run(["feed", "--store", store], environment: Self.noConfiguration)
+    #expect(plainFeed.output.contains("<entry>") && !plainFeed.output.contains("PET_DATA"))
+
+    // A rules file that cannot be used stops the reader with its line and column, and names the configuration.
+    _ = try write(
+      "{\n  \"rules\": [\n    {\"id\": \"a\", \"category\": \"X\", \"al\": [\"b\"]}\n  ]\n}", to: "rules.json")
+    let broken = try diff([])
+    #expect(broken.status == 64, "\(broken.output)\(broken.error)")
+    #expect(broken.error.contains("config.json"), "\(broken.error)")
+    #expect(broken.error.contains("rules.json:3:34"), "\(broken.error)")
+    #expect(try CLI.run(["feed", "--config", config], environment: Self.noConfiguration).status == 64)
+  }
+
+  /// No configuration file but the one given with --config (none from the machine or the user's environment).
+  static var noConfiguration: [String: String] {
+    [
+      "POLICYWATCH_CONFIG": "", "XDG_CONFIG_HOME": "/nonexistent-policywatch-test",
+      "HOME": "/nonexistent-policywatch-test",
+    ]
   }
 
   @Test func configCheckReportsARulesFileProblemAtItsLineAndColumn() throws {
