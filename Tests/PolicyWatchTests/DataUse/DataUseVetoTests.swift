@@ -23,6 +23,27 @@ import Testing
         "USER_CONTENT_LICENSE"))
   }
 
+  @Test func theUserSharingByAFeatureIsNotTheProviderSharing() {
+    #expect(
+      !labels("The app gives you the ability to share links to your notes with third parties.").contains(
+        "THIRD_PARTY_SHARING"))
+    #expect(
+      labels("If you connect a partner app, you authorize us to share your notes with that partner.").contains(
+        "THIRD_PARTY_SHARING"))
+    #expect(
+      labels("We share your data with advertisers when you share a post publicly.").contains(
+        "THIRD_PARTY_SHARING"))
+  }
+
+  @Test func contentTheUserReceivesFromOthersIsNoCollection() {
+    #expect(labels("With web search on, you may receive snippets provided by third parties.").isEmpty)
+    #expect(
+      labels("We may receive information about you from data brokers and other third parties.").contains(
+        "THIRD_PARTY_SHARING"))
+    // A ban worded "you are not authorized to" is a ban on the user.
+    #expect(labels("You are not authorized to use the voice feature to clone voices without explicit consent.").isEmpty)
+  }
+
   @Test func aDefinitionStatesNoPractice() {
     let definition = "“Restricted Country” means a country to which the transfer of personal data is prohibited."
     #expect(labels(definition).isEmpty)
