@@ -10,10 +10,10 @@
 ///   "voice recordings"…) that the old text did not name. The finding lists those words (`widened`).
 /// - A protection ("we do not sell …") in a removed or modified clause that no clause of the new version states any
 ///   more is reported as removed.
-/// - A list item is read with its lead-in, the paragraph ending in ":" that introduces its list: under "You agree not
-///   to:" an item "use the service to build a facial-recognition database" is a ban on the user, not a practice of the
-///   provider's, and under "We never:" an item "sell your personal information" is a denial. What the lead-in states
-///   by itself belongs to the lead-in, not to each item.
+/// - A list item (or a paragraph that starts "(a) ", "3. ", "• "…) is read with its lead-in, the paragraph ending in
+///   ":" that introduces its list: under "You agree not to:" an item "use the service to build a facial-recognition
+///   database" is a ban on the user, not a practice of the provider's, and under "We never:" an item "sell your
+///   personal information" is a denial. What the lead-in states by itself belongs to the lead-in, not to each item.
 /// Findings come in order of importance (`DataUseImportance`).
 public enum DataUseReport {
   /// - Parameters:
@@ -88,12 +88,31 @@ public enum DataUseReport {
       return leadIn + " " + item
     }
 
+    /// Whether a clause is an item of a list: a list item, or a paragraph that starts with an enumerator or a bullet
+    /// ("(a) ", "(iv) ", "b) ", "3. ", "• ").
+    static func isItem(_ clause: Clause) -> Bool {
+      if clause.kind == .listItem { return true }
+      guard clause.kind == .paragraph else { return false }
+      let text = clause.text.unicodeScalars.prefix(8)
+      guard let first = text.first else { return false }
+      if "•‣◦▪–-*".unicodeScalars.contains(first) { return true }
+      // An enumerator: optional "(", 1–4 letters or digits, then ")" or ".", then a space.
+      var rest = Substring.UnicodeScalarView(text)
+      if rest.first == "(" { rest.removeFirst() }
+      let body = rest.prefix { $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+      guard (1...4).contains(body.count) else { return false }
+      rest.removeFirst(body.count)
+      guard let closing = rest.first, closing == ")" || closing == "." else { return false }
+      rest.removeFirst()
+      return rest.first == " "
+    }
+
     /// The last sentence of the paragraph that introduces the list a list item belongs to, when that paragraph ends in
     /// ":" (or a dash) and is in the same section; nil for other clauses. At most 500 clauses are walked back.
     static func leadIn(of index: Int, in clauses: [Clause]) -> String? {
-      guard clauses[index].kind == .listItem else { return nil }
+      guard isItem(clauses[index]) else { return nil }
       var previous = index - 1
-      while previous >= 0, index - previous <= 500, clauses[previous].kind == .listItem,
+      while previous >= 0, index - previous <= 500, isItem(clauses[previous]),
         clauses[previous].section == clauses[index].section
       {
         previous -= 1

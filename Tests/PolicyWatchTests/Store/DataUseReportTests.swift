@@ -219,6 +219,23 @@ struct DataUseReportTests {
     #expect(ours.map(\.label) == ["LOCATION_DATA"], "\(ours)")
   }
 
+  @Test func enumeratedParagraphsAreItemsOfTheListTheirLeadInIntroduces() {
+    func paragraphs(_ texts: [String]) -> [Clause] {
+      texts.map { Clause(kind: .paragraph, text: $0, section: ["Terms"]) }
+    }
+    let leadIn = "Restrictions. When using the app, you will not, and will not permit any other person to:"
+    let item = "(c) sell or rent the contact details of other members to data brokers."
+    let findings = Self.report(
+      paragraphs([leadIn, "(a) break the law.", "(b) spam other members."]),
+      paragraphs([leadIn, "(a) break the law.", "(b) spam other members.", item]))
+    #expect(findings.isEmpty, "\(findings)")
+    // Without a lead-in ending in ":", an enumerated paragraph is read alone.
+    let alone = Self.report(
+      paragraphs(["Restrictions apply.", "(a) break the law."]),
+      paragraphs(["Restrictions apply.", "(a) break the law.", item]))
+    #expect(alone.map(\.category).contains("SALE_OF_DATA"), "\(alone)")
+  }
+
   @Test func aListItemUnderADenialIsADenial() {
     let old = Self.list("We never:", ["show you spam."])
     let new = Self.list("We never:", ["show you spam.", "sell your personal information to data brokers."])
