@@ -255,7 +255,9 @@ public struct DataUseClassifier: Sendable {
             (polarity, reason) = (detected.polarity == .negated ? .affirmative : .negated, .inverted(detected.reason))
           }
           let label = polarity == .negated ? "NOT_" + rule.category : rule.category
-          if let veto = vetoes.first(where: { $0.rule.veto.contains(label) && $0.span.overlaps(span) }) {
+          if let veto = vetoes.first(where: {
+            $0.rule.vetoes(label) && ($0.rule.vetoesSentence || $0.span.overlaps(span))
+          }) {
             trace?.record(
               rule: rule, words: words(span), polarity: polarity, reason: describe(reason),
               outcome: .vetoed(by: veto.rule.id, words: words(veto.span)))
@@ -285,6 +287,16 @@ public struct DataUseClassifier: Sendable {
       // DNT signals, as nobody agrees what it means to comply with DNT") is about that: its other mentions of
       // honouring the signal explain the refusal, they do not deny the practice. And the same words never give both
       // X and NOT_X: of two such matches on overlapping words the stronger stays.
+      // Clause parts: a boundary word or a ";" separates statements ("we do not share it with advertisers, but we
+      // share it with our hosting provider" states both).
+      let cuts =
+        matcher.occurrences(ofAny: rules.negation.boundaries).map(\.lowerBound)
+        + sentence.filter { tokens[$0].kind == .clauseEnd }
+      func separated(_ a: Candidate, _ b: Candidate) -> Bool {
+        let from = min(a.span.upperBound, b.span.upperBound)
+        let to = max(a.span.lowerBound, b.span.lowerBound)
+        return from <= to && cuts.contains { (from...to).contains($0) }
+      }
       var kept: [Candidate] = []
       for candidate in found.values.sorted(by: { $0.position < $1.position }) {
         let overriding = found.values.first { other in
@@ -294,7 +306,8 @@ public struct DataUseClassifier: Sendable {
             || (rules.overridesAnyPolarity[other.match.category]?.contains(candidate.match.label) == true
               && overlap(hiding[other.match.label], spans[candidate.match.label]))
             || (other.match.category == candidate.match.category && other.match.polarity == .negated && other.detected
-              && candidate.match.polarity == .affirmative && other.position <= candidate.position)
+              && candidate.match.polarity == .affirmative && other.position <= candidate.position
+              && !separated(other, candidate))
             || (other.match.category == candidate.match.category && other.inverted && candidate.inverted
               && other.match.polarity == .affirmative && candidate.match.polarity == .negated)
             || (other.match.category == candidate.match.category && other.match.polarity != candidate.match.polarity
@@ -304,6 +317,14 @@ public struct DataUseClassifier: Sendable {
           trace?.drop(candidate.match, because: .overridden(by: overriding.match.label, rule: overriding.match.rule))
         } else {
           kept.append(candidate)
+        }
+      }
+      // X and NOT_X left in one clause part contradict each other ("it is not intended to treat medical conditions,
+      // and it should not replace medical advice"): the one that outranks stays.
+      kept = kept.filter { candidate in
+        !kept.contains { other in
+          other.match.category == candidate.match.category && other.match.polarity != candidate.match.polarity
+            && !separated(other, candidate) && Self.outranks(other, candidate)
         }
       }
       for candidate in kept { Self.keepStronger(candidate, in: &best) }

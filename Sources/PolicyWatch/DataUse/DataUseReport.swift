@@ -10,6 +10,10 @@
 ///   "voice recordings"…) that the old text did not name. The finding lists those words (`widened`).
 /// - A protection ("we do not sell …") in a removed or modified clause that no clause of the new version states any
 ///   more is reported as removed.
+/// - A list item (or a paragraph that starts "(a) ", "3. ", "• "…) is read with its lead-in, the paragraph ending in
+///   ":" that introduces its list: under "You agree not to:" an item "use the service to build a facial-recognition
+///   database" is a ban on the user, not a practice of the provider's, and under "We never:" an item "sell your
+///   personal information" is a denial. What the lead-in states by itself belongs to the lead-in, not to each item.
 /// Findings come in order of importance (`DataUseImportance`).
 public enum DataUseReport {
   /// - Parameters:
@@ -64,6 +68,71 @@ public enum DataUseReport {
       return matches
     }
 
+    /// The matches of a clause read in its context: a list item with its lead-in (see `leadIn`) is classified as the
+    /// lead-in's last sentence followed by the item, less what the lead-in states by itself.
+    mutating func classify(_ clauses: [Clause], _ index: Int) -> [DataUseMatch] {
+      guard let leadIn = Self.leadIn(of: index, in: clauses) else { return classify(clauses[index].text) }
+      let own = Set(classify(leadIn).map(\.label))
+      return classify(Self.read(clauses[index].text, after: leadIn)).filter { !own.contains($0.label) }
+    }
+
+    /// The text a clause is classified as (see `classify(_:_:)`).
+    static func contextText(_ clauses: [Clause], _ index: Int) -> String {
+      guard let leadIn = leadIn(of: index, in: clauses) else { return clauses[index].text }
+      return read(clauses[index].text, after: leadIn)
+    }
+
+    static func read(_ item: String, after leadIn: String) -> String {
+      var leadIn = Substring(leadIn)
+      while let last = leadIn.last, last == ":" || last == " " || last == "\u{2014}" { leadIn.removeLast() }
+      return leadIn + " " + item
+    }
+
+    /// Whether a clause is an item of a list: a list item, or a paragraph that starts with an enumerator or a bullet
+    /// ("(a) ", "(iv) ", "b) ", "3. ", "• ").
+    static func isItem(_ clause: Clause) -> Bool {
+      if clause.kind == .listItem { return true }
+      guard clause.kind == .paragraph else { return false }
+      let text = clause.text.unicodeScalars.prefix(8)
+      guard let first = text.first else { return false }
+      if "•‣◦▪–-*".unicodeScalars.contains(first) { return true }
+      // An enumerator: optional "(", 1–4 letters or digits, then ")" or ".", then a space.
+      var rest = Substring.UnicodeScalarView(text)
+      if rest.first == "(" { rest.removeFirst() }
+      let body = rest.prefix { $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+      guard (1...4).contains(body.count) else { return false }
+      rest.removeFirst(body.count)
+      guard let closing = rest.first, closing == ")" || closing == "." else { return false }
+      rest.removeFirst()
+      return rest.first == " "
+    }
+
+    /// The last sentence of the paragraph that introduces the list a list item belongs to, when that paragraph ends in
+    /// ":" (or a dash) and is in the same section; nil for other clauses. At most 500 clauses are walked back.
+    static func leadIn(of index: Int, in clauses: [Clause]) -> String? {
+      guard isItem(clauses[index]) else { return nil }
+      var previous = index - 1
+      while previous >= 0, index - previous <= 500, isItem(clauses[previous]),
+        clauses[previous].section == clauses[index].section
+      {
+        previous -= 1
+      }
+      guard previous >= 0, index - previous <= 500, clauses[previous].kind == .paragraph,
+        clauses[previous].section == clauses[index].section
+      else { return nil }
+      let text = clauses[previous].text.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard text.hasSuffix(":") || text.hasSuffix("\u{2014}") else { return nil }
+      // The last sentence: what follows the last ". ", "! " or "? ".
+      var start = text.startIndex
+      var cursor = text.startIndex
+      while cursor < text.endIndex {
+        let next = text.index(after: cursor)
+        if ".!?".contains(text[cursor]), next < text.endIndex, text[next] == " " { start = text.index(after: next) }
+        cursor = next
+      }
+      return String(text[start...])
+    }
+
     /// Whether a clause of the previous version, in the same top section, had the same match (category, polarity,
     /// matched words). A match's words are a slice of the clause's `TextNormalization.key`, and Swift lowercases
     /// scalar by scalar, so a clause whose lowercased key does not hold the words (byte for byte) cannot have had
@@ -77,14 +146,14 @@ public enum DataUseReport {
         if let known = loweredKeys[index] {
           lowered = known
         } else {
-          lowered = Array(TextNormalization.key(old[index].text).lowercased().utf8)
+          lowered = Array(TextNormalization.key(Self.contextText(old, index)).lowercased().utf8)
           loweredKeys[index] = lowered
         }
         let holdsWords = lowered.withUnsafeBufferPointer { key in
           words.withUnsafeBufferPointer { key.contains(bytes: $0) }
         }
         guard holdsWords else { continue }
-        if classify(old[index].text).contains(where: {
+        if classify(old, index).contains(where: {
           $0.category == seen.category && $0.polarity == seen.polarity && $0.match.lowercased() == seen.match
         }) {
           found = true
@@ -99,7 +168,7 @@ public enum DataUseReport {
     mutating func newLabels() -> Set<String> {
       if let known = newLabelsCache { return known }
       var labels = Set<String>()
-      for clause in new { for match in classify(clause.text) { labels.insert(match.label) } }
+      for index in new.indices { for match in classify(new, index) { labels.insert(match.label) } }
       newLabelsCache = labels
       return labels
     }
@@ -121,12 +190,12 @@ public enum DataUseReport {
           if change.kind == .added, let first = newClauses.first {
             aligned = removedBySection[Self.top(new[first].section)] ?? []
           }
-          let alignedText = aligned.map { old[$0].text }.joined(separator: "\n")
-          let before = aligned.flatMap { classify(old[$0].text) }
+          let alignedText = aligned.map { Self.contextText(old, $0) }.joined(separator: "\n")
+          let before = aligned.flatMap { classify(old, $0) }
           var after: [DataUseMatch] = []
           for index in newClauses {
             let clause = new[index]
-            let matches = classify(clause.text)
+            let matches = classify(new, index)
             after += matches
             for match in matches {
               let seen = Seen(
@@ -137,7 +206,7 @@ public enum DataUseReport {
                 // Stated before: new only if a practice is stated wider (a protection or a choice stated wider is
                 // no news).
                 guard match.polarity == .affirmative, match.category != "CHOICE_OPTOUT_CONSENT" else { continue }
-                let added = classifier.scope(of: match, in: clause.text).subtracting(
+                let added = classifier.scope(of: match, in: Self.contextText(new, index)).subtracting(
                   classifier.scope(in: alignedText, category: match.category))
                 guard !added.isEmpty else { continue }
                 widened = added.sorted()
@@ -154,7 +223,7 @@ public enum DataUseReport {
           // A protection the replaced text stated, which neither the new clause nor the new version states any more.
           if change.kind != .added {
             for index in aligned {
-              for match in classify(old[index].text) where match.polarity == .negated {
+              for match in classify(old, index) where match.polarity == .negated {
                 guard !after.contains(where: { $0.label == match.label }), !newLabels().contains(match.label),
                   !findings.contains(where: { $0.change == .removed && $0.label == match.label })
                 else { continue }
@@ -168,7 +237,7 @@ public enum DataUseReport {
         case .removed:
           for index in change.oldIndices where old.indices.contains(index) {
             let clause = old[index]
-            for match in classify(clause.text) where match.polarity == .negated {
+            for match in classify(old, index) where match.polarity == .negated {
               // A protection is lost only if no clause of the new version still says it.
               guard !newLabels().contains(match.label),
                 !findings.contains(where: { $0.change == .removed && $0.label == match.label })

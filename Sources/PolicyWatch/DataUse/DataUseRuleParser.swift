@@ -63,8 +63,8 @@ struct MergedRuleSet {
   ]
   static let negationNumberFields = ["lookback", "reach"]
   static let ruleFields = [
-    "id", "category", "veto", "all", "window", "ordered", "exclude", "mask", "polarity", "weight", "override",
-    "cancellable", "about",
+    "id", "category", "veto", "vetoKeeps", "scope", "all", "window", "ordered", "exclude", "mask", "polarity", "weight",
+    "override", "cancellable", "about",
   ]
 
   /// Whether a key is a comment (`_…` or `//…`), allowed anywhere.
@@ -277,7 +277,20 @@ struct RuleCompiler {
     }
     var category = ""
     var veto: Set<String> = []
-    if let vetoNode = node["veto"] {
+    var vetoesAll = false
+    var vetoKeeps: Set<String> = []
+    var vetoesSentence = false
+    if let vetoNode = node["veto"], vetoNode.string == "*" {
+      vetoesAll = true
+      if let keepsNode = node["vetoKeeps"] {
+        for name in try strings(keepsNode, field: "vetoKeeps", rule: id, source: source) {
+          guard RuleCompiler.isCategory(name) else {
+            throw source.error(.invalidCategory(rule: id, category: name), at: keepsNode)
+          }
+          vetoKeeps.insert(name)
+        }
+      }
+    } else if let vetoNode = node["veto"] {
       for label in try strings(vetoNode, field: "veto", rule: id, source: source) {
         let name = label.hasPrefix("NOT_") ? String(label.dropFirst(4)) : label
         guard RuleCompiler.isCategory(name) else {
@@ -288,8 +301,16 @@ struct RuleCompiler {
       guard !veto.isEmpty else {
         throw source.error(.wrongType(rule: id, field: "veto", expected: "a non-empty array of labels"), at: vetoNode)
       }
+    }
+    if node["veto"] != nil {
       if let categoryNode = node["category"] {
         throw source.error(.wrongType(rule: id, field: "category", expected: "absent in a veto rule"), at: categoryNode)
+      }
+      if let scopeNode = node["scope"] {
+        guard let scope = scopeNode.string, scope == "sentence" || scope == "words" else {
+          throw source.error(.wrongType(rule: id, field: "scope", expected: "\"words\" or \"sentence\""), at: scopeNode)
+        }
+        vetoesSentence = scope == "sentence"
       }
     } else {
       guard let categoryNode = node["category"] else {
@@ -353,7 +374,8 @@ struct RuleCompiler {
     }
     return DataUseRule(
       id: id, category: category, slots: slots, window: window, ordered: ordered, exclude: exclude, mask: mask,
-      polarity: polarity, weight: weight, hidesGeneral: hidesGeneral, cancellable: cancellable, veto: veto)
+      polarity: polarity, weight: weight, hidesGeneral: hidesGeneral, cancellable: cancellable, veto: veto,
+      vetoesAll: vetoesAll, vetoKeeps: vetoKeeps, vetoesSentence: vetoesSentence)
   }
 
   private func integer(

@@ -124,7 +124,18 @@ struct DataUseRule: Sendable {
   /// For a veto rule (no category): the labels whose matches overlapping this rule's words are dropped ("customers
   /// may fine-tune our models": the customer acts, not the provider).
   var veto: Set<String> = []
-  var isVeto: Bool { !veto.isEmpty }
+  /// A veto of every label (`"veto": "*"`), but for the categories in `vetoKeeps`.
+  var vetoesAll = false
+  var vetoKeeps: Set<String> = []
+  /// Whether the veto reaches every match of its sentence (`"scope": "sentence"`), not only those on its words.
+  var vetoesSentence = false
+  var isVeto: Bool { !veto.isEmpty || vetoesAll }
+
+  /// Whether this veto rule drops matches of `label` (`NOT_X` or `X`).
+  func vetoes(_ label: String) -> Bool {
+    guard vetoesAll else { return veto.contains(label) }
+    return !vetoKeeps.contains(label.hasPrefix("NOT_") ? String(label.dropFirst(4)) : label)
+  }
 }
 
 /// Where negation is looked for and what cancels it (see `DataUseMatcher.polarity`).

@@ -196,6 +196,68 @@ struct DataUseReportTests {
     return DataUseReport.findings(old: oldClauses, new: newClauses, diff: diff, classifier: DataUseClassifier())
   }
 
+  /// A paragraph followed by the items of its list, in one section.
+  static func list(_ leadIn: String, _ items: [String], section: [String] = ["Policy"]) -> [Clause] {
+    [Clause(kind: .paragraph, text: leadIn, section: section)]
+      + items.map { Clause(kind: .listItem, text: $0, section: section, level: 1) }
+  }
+
+  static func report(_ old: [Clause], _ new: [Clause]) -> [DataUseFinding] {
+    DataUseReport.findings(
+      old: old, new: new, diff: ClauseDiff.compare(old: old, new: new), classifier: DataUseClassifier())
+  }
+
+  @Test func aListItemUnderABanOnTheUserIsNoPracticeOfTheProvider() {
+    let item = "collect the precise location of other members without their consent."
+    let old = Self.list("When using the service, you agree not to:", ["harass other members."])
+    let new = Self.list("When using the service, you agree not to:", ["harass other members.", item])
+    #expect(Self.report(old, new).isEmpty, "\(Self.report(old, new))")
+    // The same item under a lead-in in which the provider acts is the provider's practice.
+    let ours = Self.report(
+      Self.list("To show nearby events, we may:", ["send reminders."]),
+      Self.list("To show nearby events, we may:", ["send reminders.", item]))
+    #expect(ours.map(\.label) == ["LOCATION_DATA"], "\(ours)")
+  }
+
+  @Test func enumeratedParagraphsAreItemsOfTheListTheirLeadInIntroduces() {
+    func paragraphs(_ texts: [String]) -> [Clause] {
+      texts.map { Clause(kind: .paragraph, text: $0, section: ["Terms"]) }
+    }
+    let leadIn = "Restrictions. When using the app, you will not, and will not permit any other person to:"
+    let item = "(c) sell or rent the contact details of other members to data brokers."
+    let findings = Self.report(
+      paragraphs([leadIn, "(a) break the law.", "(b) spam other members."]),
+      paragraphs([leadIn, "(a) break the law.", "(b) spam other members.", item]))
+    #expect(findings.isEmpty, "\(findings)")
+    // Without a lead-in ending in ":", an enumerated paragraph is read alone.
+    let alone = Self.report(
+      paragraphs(["Restrictions apply.", "(a) break the law."]),
+      paragraphs(["Restrictions apply.", "(a) break the law.", item]))
+    #expect(alone.map(\.category).contains("SALE_OF_DATA"), "\(alone)")
+  }
+
+  @Test func aListItemUnderADenialIsADenial() {
+    let old = Self.list("We never:", ["show you spam."])
+    let new = Self.list("We never:", ["show you spam.", "sell your personal information to data brokers."])
+    let findings = Self.report(old, new)
+    #expect(findings.map(\.label) == ["NOT_SALE_OF_DATA"], "\(findings)")
+    // The same item under a plain lead-in states the practice.
+    let plain = Self.report(
+      Self.list("Over the years we have done this:", ["show you spam."]),
+      Self.list(
+        "Over the years we have done this:", ["show you spam.", "sell your personal information to data brokers."]))
+    #expect(plain.map(\.label) == ["SALE_OF_DATA"], "\(plain)")
+  }
+
+  @Test func whatALeadInStatesBelongsToTheLeadIn() {
+    // The lead-in already states the sharing; a new recipient in the list is not new sharing language.
+    let leadIn = "We share your personal information with the following third parties:"
+    let findings = Self.report(
+      Self.list(leadIn, ["payment processors."]),
+      Self.list(leadIn, ["payment processors.", "cloud hosting companies."]))
+    #expect(!findings.map(\.label).contains("THIRD_PARTY_SHARING"), "\(findings)")
+  }
+
   @Test func aRewordingOfAPracticeAlreadyStatedIsNotNew() {
     let findings = Self.report(
       ["We may use your content to train our models and improve our Services. You can opt out in your settings."],
