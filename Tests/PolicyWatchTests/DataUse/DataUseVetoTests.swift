@@ -44,6 +44,14 @@ import Testing
     #expect(labels("You are not authorized to use the voice feature to clone voices without explicit consent.").isEmpty)
   }
 
+  @Test func aBanOnSublicensingOthersContentIsNoLicenceOverUsersContent() {
+    #expect(
+      labels("You are not allowed to copy, resell or sublicense the third-party content shown in answers.").isEmpty)
+    #expect(
+      labels("You grant us a worldwide, royalty-free licence to reproduce and sublicense the content you post.")
+        == ["USER_CONTENT_LICENSE"])
+  }
+
   @Test func aDefinitionStatesNoPractice() {
     let definition = "“Restricted Country” means a country to which the transfer of personal data is prohibited."
     #expect(labels(definition).isEmpty)
