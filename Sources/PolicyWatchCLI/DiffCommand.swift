@@ -84,7 +84,7 @@ struct DiffCommand: ParsableCommand {
   func run() throws {
     let resolver = try openDocument(document, store: storeOptions)
     // The configuration's data-use settings, as `check` and `replay` record with; --rules and --no-model win.
-    var settings = try storeOptions.configFile.dataUse()
+    var settings = try storeOptions.configFile.dataUse(readingRules: rules == nil)
     if let rules {
       do {
         settings.loadedRules = try DataUseRules(contentsOf: rules)

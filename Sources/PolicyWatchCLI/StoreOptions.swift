@@ -33,10 +33,11 @@ struct ConfigFileOption: ParsableArguments {
   /// built-in ones when there is no configuration; only that key is read (no secrets). The readers that find
   /// data-use language in a diff use it, as `check` and `replay` do. Exits with status 64 and every problem when
   /// the file is missing or not valid JSON, or its rules file cannot be used (with the rules file's line and column).
-  func dataUse() throws -> PolicyWatchConfig.DataUseSettings {
+  /// With `readingRules` false the configured rules file is not read (the command was given `--rules`).
+  func dataUse(readingRules: Bool = true) throws -> PolicyWatchConfig.DataUseSettings {
     guard let path = located else { return PolicyWatchConfig.DataUseSettings() }
     do {
-      return try PolicyWatchConfig.loadDataUse(path: path)
+      return try PolicyWatchConfig.loadDataUse(path: path, readingRules: readingRules)
     } catch {
       for problem in error.errors { printError("policywatch: config: \(problem)") }
       throw ExitCode(64)

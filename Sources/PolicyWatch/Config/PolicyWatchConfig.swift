@@ -36,11 +36,13 @@ public struct PolicyWatchConfig: Sendable {
 
     /// Reads the `dataUse` object; a rules file that cannot be used is a problem at `dataUse.rules`, with the
     /// rules file's own line and column.
-    static func parse(_ dataUse: ConfigReader, context: ConfigContext) -> DataUseSettings {
+    /// With `readingRules` false the rules file is named but not read (a command given rules of its own).
+    static func parse(_ dataUse: ConfigReader, context: ConfigContext, readingRules: Bool = true) -> DataUseSettings {
       var settings = DataUseSettings()
       settings.model = dataUse.bool("model")
       if let rules = dataUse.string("rules").map(context.resolve) {
         settings.rules = rules
+        guard readingRules else { return settings }
         do {
           settings.loadedRules = try DataUseRules(contentsOf: rules)
         } catch {
@@ -127,14 +129,16 @@ public struct PolicyWatchConfig: Sendable {
   /// The data-use settings of the file at `path` (its rules file read and merged), without reading the rest: the
   /// readers that find data-use language in a diff (`diff`, `feed`) use the configuration's classifier, as `check`
   /// and `replay` do, and need no alert secrets. Throws when the file is missing or unreadable, is not a JSON
-  /// object, or its `dataUse` object is invalid (a rules file's problem with its line and column).
+  /// object, or its `dataUse` object is invalid (a rules file's problem with its line and column). With `readingRules`
+  /// false the configured rules file is not read (the command was given rules of its own).
   public static func loadDataUse(
-    path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    path: String, readingRules: Bool = true,
+    environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws(ConfigErrors) -> DataUseSettings {
     let (root, sink, context) = try readPart(path: path, environment: environment)
     var settings = DataUseSettings()
     if let dataUse = root.child("dataUse") {
-      settings = DataUseSettings.parse(dataUse, context: context)
+      settings = DataUseSettings.parse(dataUse, context: context, readingRules: readingRules)
       dataUse.finish()
     }
     if !sink.errors.isEmpty { throw ConfigErrors(sink.errors) }

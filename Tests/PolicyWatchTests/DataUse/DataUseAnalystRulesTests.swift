@@ -107,6 +107,10 @@ struct DataUseAnalystRulesTests {
     #expect(broken.error.contains("config.json"), "\(broken.error)")
     #expect(broken.error.contains("rules.json:3:34"), "\(broken.error)")
     #expect(try CLI.run(["feed", "--config", config], environment: Self.noConfiguration).status == 64)
+    // Rules given on the command line replace the configured file, which is then not read: a broken one is no obstacle.
+    let mine = try diff(["--rules", other])
+    #expect(mine.status == 0 || mine.status == 1, "\(mine.output)\(mine.error)")
+    #expect(mine.output.contains("SHELTER_DATA"), "\(mine.output)")
   }
 
   /// No configuration file but the one given with --config (none from the machine or the user's environment).
