@@ -52,6 +52,19 @@ import Testing
         == ["USER_CONTENT_LICENSE"])
   }
 
+  @Test func aPointerToOtherCompaniesPoliciesIsNoSharing() {
+    #expect(
+      !labels("You should review the terms and privacy policies of third parties that provide services in the app.")
+        .contains("THIRD_PARTY_SHARING"))
+    #expect(
+      !labels("We are not responsible for the privacy practices of third-party websites.").contains(
+        "THIRD_PARTY_SHARING"))
+    // The provider's own sharing in the same sentence stays.
+    #expect(
+      labels("We share your data with service providers; please review their own privacy policies.").contains(
+        "THIRD_PARTY_SHARING"))
+  }
+
   @Test func aDefinitionStatesNoPractice() {
     let definition = "“Restricted Country” means a country to which the transfer of personal data is prohibited."
     #expect(labels(definition).isEmpty)
