@@ -69,7 +69,7 @@ public enum DataUseReport {
     }
 
     /// The matches of a clause read in its context: a list item with its lead-in (see `leadIn`) is classified as the
-    /// lead-in's last sentence followed by the item, less what the lead-in states by itself.
+    /// lead-in followed by the item, less what the lead-in states by itself.
     mutating func classify(_ clauses: [Clause], _ index: Int) -> [DataUseMatch] {
       guard let leadIn = Self.leadIn(of: index, in: clauses) else { return classify(clauses[index].text) }
       let own = Set(classify(leadIn).map(\.label))
@@ -88,27 +88,17 @@ public enum DataUseReport {
       return leadIn + " " + item
     }
 
-    /// Whether a clause is an item of a list: a list item, or a paragraph that starts with an enumerator or a bullet
-    /// ("(a) ", "(iv) ", "b) ", "3. ", "• ").
+    /// Whether a clause is an item of a list: a list item, or a paragraph that starts with a list marker or a bullet
+    /// ("(a) ", "iv) ", "3. ", "• "), as `ListMarkers` (the comparison key's) defines them: its key lost it.
     static func isItem(_ clause: Clause) -> Bool {
       if clause.kind == .listItem { return true }
       guard clause.kind == .paragraph else { return false }
-      let text = clause.text.unicodeScalars.prefix(8)
-      guard let first = text.first else { return false }
-      if "•‣◦▪–-*".unicodeScalars.contains(first) { return true }
-      // An enumerator: optional "(", 1–4 letters or digits, then ")" or ".", then a space.
-      var rest = Substring.UnicodeScalarView(text)
-      if rest.first == "(" { rest.removeFirst() }
-      let body = rest.prefix { $0.properties.isAlphabetic || ("0"..."9").contains($0) }
-      guard (1...4).contains(body.count) else { return false }
-      rest.removeFirst(body.count)
-      guard let closing = rest.first, closing == ")" || closing == "." else { return false }
-      rest.removeFirst()
-      return rest.first == " "
+      return clause.key.utf8.count < TextNormalization.collapsedKey(clause.text).utf8.count
     }
 
-    /// The last sentence of the paragraph that introduces the list a list item belongs to, when that paragraph ends in
-    /// ":" (or a dash) and is in the same section; nil for other clauses. At most 500 clauses are walked back.
+    /// The paragraph that introduces the list a list item belongs to, when that paragraph ends in ":" (or a dash) and
+    /// is in the same section; nil for other clauses. At most 500 clauses are walked back. (Its sentences before the
+    /// last state what they state by themselves: `classify(_:_:)` subtracts them.)
     static func leadIn(of index: Int, in clauses: [Clause]) -> String? {
       guard isItem(clauses[index]) else { return nil }
       var previous = index - 1
@@ -121,16 +111,7 @@ public enum DataUseReport {
         clauses[previous].section == clauses[index].section
       else { return nil }
       let text = clauses[previous].text.trimmingCharacters(in: .whitespacesAndNewlines)
-      guard text.hasSuffix(":") || text.hasSuffix("\u{2014}") else { return nil }
-      // The last sentence: what follows the last ". ", "! " or "? ".
-      var start = text.startIndex
-      var cursor = text.startIndex
-      while cursor < text.endIndex {
-        let next = text.index(after: cursor)
-        if ".!?".contains(text[cursor]), next < text.endIndex, text[next] == " " { start = text.index(after: next) }
-        cursor = next
-      }
-      return String(text[start...])
+      return text.hasSuffix(":") || text.hasSuffix("\u{2014}") ? text : nil
     }
 
     /// Whether a clause of the previous version, in the same top section, had the same match (category, polarity,
