@@ -1,6 +1,25 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// One target per pipeline stage; the graph below is the architecture (README, "Map of the code").
+//
+//   PolicyWatchSupport      bytes, JSON text, SHA-256, gzip, zstd, atomic files, RFC 3339, escaping
+//   PolicyWatchText         the text model: clauses, normalisation, dates in text
+//   PolicyWatchDiff         clause and word alignment                        ← Text
+//   PolicyWatchDataUse      data-use rules, model and report                 ← Text, Diff
+//   PolicyWatchFetch        libcurl: the one wrapper, the fetcher            ← Support
+//   PolicyWatchCSS          CSS selectors: parsed, translated to XPath       ← Support
+//   PolicyWatchDeclarations which page, which parts, since when              ← CSS
+//   PolicyWatchExtract      libxml2: pages into clauses, page health         ← Declarations, Text
+//   PolicyWatchStore        snapshots, versions, events, the timeline        ← Declarations, DataUse, Fetch
+//   PolicyWatchView         diffs, versions and feeds for people             ← Store
+//   PolicyWatchAlerts       alert messages, outbox, SMTP/webhook/executable  ← View, Fetch
+//   PolicyWatchConfig       policywatch.json                                 ← Alerts
+//   PolicyWatchCheck        check, replay, the recorder, fsck                ← Extract, Store, Alerts
+//   PolicyWatch             the library product: re-exports the stages
+//
+// Each C library is a system target of its own; the shims Swift needs for it (variadic functions, macros, global
+// function pointers) are a C target beside it. Only the stage that owns a C library imports it, `internal`ly.
 let package = Package(
   name: "PolicyWatch",
   products: [
@@ -13,50 +32,72 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
-    // libxml2 and libcurl, found through pkg-config. Only `PolicyWatch` imports them, `internal`ly.
-    .systemLibrary(
-      name: "CLibXML2",
-      pkgConfig: "libxml-2.0",
-      providers: [.apt(["libxml2-dev"])]
-    ),
-    .systemLibrary(
-      name: "CCurl",
-      pkgConfig: "libcurl",
-      providers: [.apt(["libcurl4-openssl-dev"])]
-    ),
+    // MARK: C libraries, found through pkg-config, and their shims
+
+    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+    .target(name: "CLibXML2Shims", dependencies: ["CLibXML2"]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .target(name: "CCurlShims", dependencies: ["CCurl"]),
+    // zlib, only to read the gzip members of stores written before zstd.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "CZlibShims", dependencies: ["CZlib"]),
     // OpenSSL's libcrypto, for SHA-256 content addresses (hardware-accelerated; 10x the speed of plain Swift).
-    .systemLibrary(
-      name: "CCrypto",
-      pkgConfig: "libcrypto",
-      providers: [.apt(["libssl-dev"])]
-    ),
+    .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     // zstd, for compressing stored snapshots (level 1: twice the speed of gzip's fastest, smaller output).
-    .systemLibrary(
-      name: "CZstd",
-      pkgConfig: "libzstd",
-      providers: [.apt(["libzstd-dev"])]
-    ),
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     // libexttextcat, for identifying a page's language from its text (`lang` is only a hint).
-    .systemLibrary(
-      name: "CExtTextCat",
-      pkgConfig: "libexttextcat",
-      providers: [.apt(["libexttextcat-dev"])]
-    ),
-    // Typed, non-variadic C wrappers for what Swift cannot call directly (see pw_shims.h).
+    .systemLibrary(name: "CExtTextCat", pkgConfig: "libexttextcat", providers: [.apt(["libexttextcat-dev"])]),
+
+    // MARK: Stages
+
     .target(
-      name: "CPolicyWatchShims",
-      dependencies: ["CCurl", "CLibXML2"],
-      linkerSettings: [.linkedLibrary("z")]
+      name: "PolicyWatchSupport",
+      dependencies: ["CCrypto", "CZstd", "CZlibShims", .product(name: "Logging", package: "swift-log")]
     ),
-    // All the logic: one folder per pipeline stage.
+    .target(name: "PolicyWatchText", dependencies: ["PolicyWatchSupport"]),
+    .target(name: "PolicyWatchDiff", dependencies: ["PolicyWatchText"]),
+    .target(
+      name: "PolicyWatchDataUse",
+      dependencies: ["PolicyWatchText", "PolicyWatchDiff"],
+      exclude: ["MODEL.md"]
+    ),
+    .target(name: "PolicyWatchFetch", dependencies: ["PolicyWatchSupport", "CCurl", "CCurlShims"]),
+    .target(name: "PolicyWatchCSS", dependencies: ["PolicyWatchSupport"]),
+    .target(name: "PolicyWatchDeclarations", dependencies: ["PolicyWatchCSS"]),
+    .target(
+      name: "PolicyWatchExtract",
+      dependencies: [
+        "PolicyWatchText", "PolicyWatchDeclarations", "CLibXML2", "CLibXML2Shims", "CExtTextCat",
+      ]
+    ),
+    .target(
+      name: "PolicyWatchStore",
+      dependencies: ["PolicyWatchDeclarations", "PolicyWatchDataUse", "PolicyWatchFetch"]
+    ),
+    .target(name: "PolicyWatchView", dependencies: ["PolicyWatchStore"]),
+    .target(
+      name: "PolicyWatchAlerts",
+      dependencies: [
+        "PolicyWatchView", "PolicyWatchFetch", "CCurl", "CCurlShims", .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(name: "PolicyWatchConfig", dependencies: ["PolicyWatchAlerts"]),
+    .target(
+      name: "PolicyWatchCheck",
+      dependencies: ["PolicyWatchExtract", "PolicyWatchStore", "PolicyWatchAlerts"]
+    ),
+    // The library product: one import for the whole pipeline.
     .target(
       name: "PolicyWatch",
       dependencies: [
-        "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", "CZstd", "CExtTextCat",
-        .product(name: "Logging", package: "swift-log"),
-      ],
-      exclude: ["DataUse/MODEL.md"]
+        "PolicyWatchSupport", "PolicyWatchText", "PolicyWatchDiff", "PolicyWatchDataUse", "PolicyWatchFetch",
+        "PolicyWatchCSS", "PolicyWatchDeclarations", "PolicyWatchExtract", "PolicyWatchStore", "PolicyWatchView",
+        "PolicyWatchAlerts", "PolicyWatchConfig", "PolicyWatchCheck",
+      ]
     ),
+
+    // MARK: Programs
+
     // The thin command-line shell over the library.
     .executableTarget(
       name: "PolicyWatchCLI",
@@ -67,10 +108,10 @@ let package = Package(
       ]
     ),
     // Benchmarks behind the figures in closing notes (run by Scripts/bench-*.sh, in release mode).
-    .executableTarget(
-      name: "PolicyWatchBench",
-      dependencies: ["PolicyWatch"]
-    ),
+    .executableTarget(name: "PolicyWatchBench", dependencies: ["PolicyWatch"]),
+
+    // MARK: Tests
+
     .testTarget(
       name: "PolicyWatchTests",
       dependencies: ["PolicyWatch", "PolicyWatchCLI"]

@@ -30,7 +30,9 @@ seconds="${2:-60}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/.fuzz"
 here="$root/Scripts/fuzz"
-lib="$root/Sources/PolicyWatch"
+# The library's stages (one SwiftPM target each) are compiled here as one module, from copies whose
+# `import PolicyWatch…` lines are dropped (see build()).
+stages=(Support Text Diff DataUse Fetch CSS Declarations Extract Store View Alerts Config Check)
 
 case "$target" in
   html | css | dates | declarations | config | mime) targets=("$target") ;;
@@ -73,12 +75,13 @@ rm -rf "$probe"
 # file elsewhere in Extract/ (which may need other stages) does not break the build. If that set no longer
 # compiles (PageExtractor gained a dependency), build() falls back to the whole library.
 sources_for() {
-  case "$1" in
-    dates) echo "$lib"/Extract/Dates/*.swift "$lib"/Model/*.swift ;;
+  local lib="$1" name="$2"
+  case "$name" in
+    dates) echo "$lib"/Text/*.swift ;;
     html | css)
       echo "$lib"/Extract/PageExtractor.swift "$lib"/Extract/Charset.swift "$lib"/Extract/ClauseBuilder.swift \
-        "$lib"/Extract/ScriptStripper.swift "$lib"/Extract/AttributePruning.swift "$lib"/Support/*.swift \
-        "$lib"/Extract/CSS/*.swift "$lib"/Extract/Dates/*.swift "$lib"/HTML/*.swift "$lib"/Model/*.swift \
+        "$lib"/Extract/ScriptStripper.swift "$lib"/Extract/AttributePruning.swift "$lib"/Extract/HTMLDocument.swift \
+        "$lib"/Extract/CSSFastMatcher.swift "$lib"/Support/*.swift "$lib"/CSS/*.swift "$lib"/Text/*.swift \
         "$lib"/Declarations/Declaration.swift
       ;;
     *) find "$lib" -name '*.swift' | sort | tr '\n' ' ' ;;
@@ -114,20 +117,33 @@ build() {
   read -r -a c_flags <<<"$(pkg-config --cflags libxml-2.0 libcurl libcrypto libzstd libexttextcat)"
   read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl libcrypto libzstd zlib libexttextcat)"
   for flag in "${c_flags[@]}"; do swift_c+=(-Xcc "$flag"); done
-  # SwiftPM generates CPolicyWatchShims' module map; outside SwiftPM we write the same one.
-  cat >"$dir/modules/module.modulemap" <<MAP
-module CPolicyWatchShims {
-  umbrella header "$root/Sources/CPolicyWatchShims/include/pw_shims.h"
-  export *
-}
-MAP
-  # The C shims and the libxml2 arena (only linked in if a Swift file uses them).
+  # SwiftPM generates the module maps of the C shim targets; outside SwiftPM we write the same ones.
+  : >"$dir/modules/module.modulemap"
   objects=()
-  for c_file in "$root"/Sources/CPolicyWatchShims/*.c; do
-    local object="$dir/$(basename "$c_file" .c).o"
-    clang -c -O1 -g -fsanitize=address "${c_flags[@]}" -I "$root/Sources/CPolicyWatchShims/include" \
-      "$c_file" -o "$object" || return 1
-    objects+=("$object")
+  local shim
+  for shim in CCurlShims CLibXML2Shims CZlibShims; do
+    local header
+    header="$(ls "$root/Sources/$shim/include/"*.h)"
+    printf 'module %s {\n  umbrella header "%s"\n  export *\n}\n' "$shim" "$header" >>"$dir/modules/module.modulemap"
+    # The C shims and the libxml2 arena (only linked in if a Swift file uses them).
+    for c_file in "$root/Sources/$shim"/*.c; do
+      local object="$dir/$(basename "$c_file" .c).o"
+      clang -c -O1 -g -fsanitize=address "${c_flags[@]}" -I "$root/Sources/$shim/include" "$c_file" -o "$object" \
+        || return 1
+      objects+=("$object")
+    done
+  done
+  # The stages' sources, flattened into one module: their `import PolicyWatch…` lines name modules that do not
+  # exist here.
+  local lib="$dir/src"
+  rm -rf "$lib"
+  local stage
+  for stage in "${stages[@]}"; do
+    mkdir -p "$lib/$stage"
+    while IFS= read -r file; do
+      sed -E '/^(@_exported |@testable |package |internal )?import PolicyWatch[A-Za-z]*$/d' "$file" \
+        >"$lib/$stage/$(basename "$file")"
+    done < <(find "$root/Sources/PolicyWatch$stage" -name '*.swift')
   done
   # swift-log, for the targets built with the whole library: its own module, compiled here with ASan.
   logging=()
@@ -143,7 +159,7 @@ MAP
       ;;
   esac
   local sources
-  read -r -a sources <<<"$(sources_for "$name")"
+  read -r -a sources <<<"$(sources_for "$lib" "$name")"
   compile "$name" "${sources[@]}" && return 0
   echo "fuzz.sh: the minimal source set for $name no longer compiles; retrying with the whole library." >&2
   local all=()
@@ -157,9 +173,10 @@ compile() {
   shift
   # lld: gold prints a warning per ASan helper symbol ("Cannot export local symbol").
   swiftc -swift-version 6 -O -g -sanitize=fuzzer,address -use-ld=lld -parse-as-library -module-name PolicyWatch \
+    -package-name policywatch \
     -I "$root/Sources/CLibXML2" -I "$root/Sources/CCurl" -I "$root/Sources/CCrypto" -I "$root/Sources/CZstd" \
-    -I "$root/Sources/CExtTextCat" \
-    -I "$root/Sources/CPolicyWatchShims/include" \
+    -I "$root/Sources/CExtTextCat" -I "$root/Sources/CZlib" \
+    -I "$root/Sources/CCurlShims/include" -I "$root/Sources/CLibXML2Shims/include" -I "$root/Sources/CZlibShims/include" \
     -Xcc -fmodule-map-file="$dir/modules/module.modulemap" "${swift_c[@]}" "${logging[@]}" \
     "$(harness_for "$name")" "$@" "${objects[@]}" "${link_flags[@]}" \
     -module-cache-path "$dir/module-cache" -o "$dir/fuzz-$name"

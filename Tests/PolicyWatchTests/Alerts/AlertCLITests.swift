@@ -1,7 +1,6 @@
 import Foundation
+import PolicyWatch
 import Testing
-
-@testable import PolicyWatch
 
 /// The `policywatch` executable with `--config`: replay → outbox → SMTP, `alert list|retry|test`, `config check`.
 @Suite("Alert commands end to end", .serialized)

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
+@testable import PolicyWatchCheck
+@testable import PolicyWatchStore
+@testable import PolicyWatchView
 
 /// Histories written for these tests: a policy that gains AI-training language, then changes without data-use
 /// language.

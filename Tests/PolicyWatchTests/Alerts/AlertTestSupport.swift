@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
 
 /// A Python peer (smtp_server.py, http_sink.py) started by a test: it binds 127.0.0.1 on a free port, prints the
 /// port, and writes what it receives as JSON files into `captureDirectory`. Stopped by its PID (SIGTERM, then

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
+@testable import PolicyWatchConfig
+@testable import PolicyWatchDataUse
+@testable import PolicyWatchStore
 
 @Suite("Configuration file")
 struct ConfigTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
 
 @Suite("Executable hook channel")
 struct ExecutableChannelTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
 
 /// The example hooks in Scripts/hooks, run through `ExecutableChannel` as a user would configure them.
 @Suite("Example hook scripts")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
 
 @Suite("SMTP channel against aiosmtpd")
 struct SMTPChannelTests {

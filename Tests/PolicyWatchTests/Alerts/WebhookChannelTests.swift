@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
 
 @Suite("Webhook channel against a local HTTP sink")
 struct WebhookChannelTests {

@@ -1,7 +1,6 @@
 import Foundation
+import PolicyWatch
 import Testing
-
-@testable import PolicyWatch
 
 /// Every command finds the store and the configuration the same way; an option given on the command line always
 /// wins; exit statuses are those of the README; a refused run creates nothing.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
+@testable import PolicyWatchStore
+@testable import PolicyWatchSupport
+@testable import PolicyWatchView
 
 /// What `check` says when nobody watches: cron mails its output, so it must say every failure (in JSON too), a
 /// local store failure as such, a long inaccessible streak once a day, a failed alert once a day until it is

@@ -1,7 +1,6 @@
 import Foundation
+import PolicyWatch
 import Testing
-
-@testable import PolicyWatch
 
 /// An analyst's own phrases: a rules file named in the configuration (`dataUse.rules`) is used by `replay` (so the
 /// stored events and their alerts carry it), by `diff` and `feed` (or `diff --rules FILE`), and checked by

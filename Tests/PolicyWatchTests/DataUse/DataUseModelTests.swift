@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDataUse
 
 /// The learned model on top of the rules: it keeps or drops the rules' matches of the labels it knows, adds what the
 /// rules missed with the words that weighed most, never contradicts the rules' polarity, and leaves AI training to the

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDeclarations
 
 /// Loads the declaration of every document of the shared evaluation corpus (../shared/corpus, not part of the
 /// repository). Skips, saying why, when the corpus or `tar`/`xz` is absent.

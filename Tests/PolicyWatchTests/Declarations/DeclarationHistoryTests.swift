@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDeclarations
+@testable import PolicyWatchSupport
 
 @Suite("Declarations: rules in force at a date")
 struct DeclarationHistoryTests {
@@ -66,7 +67,7 @@ struct DeclarationHistoryTests {
     ("1969-12-31T23:59:59Z", -1.0),
   ])
   func rfc3339Dates(text: String, seconds: Double) throws {
-    let date = try DeclarationDate.parse(text).get()
+    let date = try RFC3339.parse(text).get()
     #expect(date.timeIntervalSince1970 == seconds)
   }
 
@@ -76,6 +77,6 @@ struct DeclarationHistoryTests {
     "2024-05-01T24:00:00Z", "2024-05-01T12:60:00Z", "",
   ])
   func invalidDates(text: String) {
-    #expect(throws: DeclarationDate.DateError.self) { try DeclarationDate.parse(text).get() }
+    #expect(throws: RFC3339.DateError.self) { try RFC3339.parse(text).get() }
   }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDeclarations
 
 @Suite("Declarations: loading OTA service files")
 struct DeclarationLoadingTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDeclarations
 
 @Suite("Declarations: replay declaration.json")
 struct DeclarationReplayTests {

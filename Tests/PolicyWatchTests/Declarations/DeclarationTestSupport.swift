@@ -1,6 +1,7 @@
 import Foundation
 
-@testable import PolicyWatch
+@testable import PolicyWatchDeclarations
+@testable import PolicyWatchSupport
 
 /// A temporary directory for declaration files, removed by `remove()`.
 struct DeclarationTempDirectory {
@@ -48,7 +49,7 @@ enum DeclarationFixtures {
   }
 
   static func date(_ text: String) -> Date {
-    guard case .success(let date) = DeclarationDate.parse(text) else { fatalError("bad test date \(text)") }
+    guard case .success(let date) = RFC3339.parse(text) else { fatalError("bad test date \(text)") }
     return date
   }
 }

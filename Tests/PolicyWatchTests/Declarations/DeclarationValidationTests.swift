@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDeclarations
 
 /// One invalid declaration and the error a user must see.
 struct InvalidDeclarationCase: Sendable, CustomTestStringConvertible {

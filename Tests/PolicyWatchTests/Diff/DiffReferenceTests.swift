@@ -1,6 +1,7 @@
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDiff
+@testable import PolicyWatchText
 
 /// The optimised parts of the clause diff (token ids hashed from UTF-8 bytes and Myers in reused buffers for word
 /// diffs, byte-table word hashing for fingerprints, the open-addressing key interner, the flat sample index)

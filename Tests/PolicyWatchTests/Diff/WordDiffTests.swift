@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDiff
+@testable import PolicyWatchView
 
 @Suite struct WordDiffTests {
   @Test func replacedWordBetweenEqualRuns() {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchCSS
+@testable import PolicyWatchExtract
+@testable import PolicyWatchText
 
 /// Cutting attribute values nobody reads before the parse must never change what is extracted.
 @Suite("Attribute pruning")

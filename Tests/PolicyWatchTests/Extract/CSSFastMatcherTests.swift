@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchCSS
+@testable import PolicyWatchExtract
 
 /// The tree walk that replaces XPath for simple selectors must select exactly what the XPath selects.
 @Suite("CSS fast matcher")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchText
 
 /// The document's own date among the dates it declares, on documents written for these tests.
 @Suite("The document's own date")

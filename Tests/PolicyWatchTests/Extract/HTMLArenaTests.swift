@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchExtract
 
 /// libxml2 trees built in per-document arenas (pw_xml_arena.c): same results as malloc, memory given back.
 @Suite("HTML document arenas")

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDeclarations
+@testable import PolicyWatchExtract
+@testable import PolicyWatchText
 
 /// Texts written for these tests: the same short privacy notice in English and in French.
 enum LanguageFixtures {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchExtract
+@testable import PolicyWatchText
 
 /// Extraction on HTML fixtures written for these tests.
 @Suite("Page extraction")

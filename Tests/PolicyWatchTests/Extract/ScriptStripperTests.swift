@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchExtract
 
 @Suite("Script and style contents cut before parsing")
 struct ScriptStripperTests {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchExtract
+@testable import PolicyWatchStore
 
 /// Pages whose paragraphs are inline elements that CSS shows as blocks, written for these tests.
 @Suite("Blocks of span-built pages")

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchFetch
+@testable import PolicyWatchSupport
+@testable import PolicyWatchText
 
 /// The fetcher against a real HTTP server on 127.0.0.1 (Tests/Servers/http_server.py), one per test.
 @Suite("Fetcher")

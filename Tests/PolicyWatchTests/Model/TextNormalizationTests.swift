@@ -1,6 +1,7 @@
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
+@testable import PolicyWatchText
 
 @Suite("Text normalisation: fast paths agree with the definitions")
 struct TextNormalizationTests {

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchExtract
+@testable import PolicyWatchText
 
 @Suite("UTF-8 scanning step")
 struct UTF8SequenceTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
 
 /// Reasons say in words which page failed (for a document of several pages) and give one cause.
 @Suite("Attempt reasons")

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchCheck
+@testable import PolicyWatchDeclarations
+@testable import PolicyWatchFetch
+@testable import PolicyWatchStore
+@testable import PolicyWatchText
 
 /// 500 documents against the local test server: changed, unchanged, flapping, erroring and bot-walled pages,
 /// checked three times. Every document gets its own result; none disturbs another.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchCheck
+@testable import PolicyWatchDeclarations
+@testable import PolicyWatchFetch
+@testable import PolicyWatchStore
 
 /// `check` end to end: declarations → real HTTP server on 127.0.0.1 → store, and the CLI's exit codes.
 @Suite("Check")

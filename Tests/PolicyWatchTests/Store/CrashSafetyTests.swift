@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchText
 
 /// Kills `policywatch replay` with SIGKILL at pseudo-random instants, many times, then checks that `fsck` accepts
 /// the store and that finishing the work gives exactly the events of an uninterrupted run: nothing lost, nothing

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
+@testable import PolicyWatchSupport
 
 /// A damaged store says so: readers name the file and line they skip, `fsck` says how to recover, and
 /// `fsck --repair` heals what it can.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
+@testable import PolicyWatchSupport
 
 /// A damaged version file is reported as damaged (not missing), `fsck --repair` rebuilds it from its raw snapshot
 /// with the rules of its time, and the next fetch of the same text is a flap, not a change.

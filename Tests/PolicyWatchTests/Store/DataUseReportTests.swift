@@ -1,6 +1,8 @@
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchDataUse
+@testable import PolicyWatchDiff
+@testable import PolicyWatchText
 
 /// The data-use report classifies only what it needs; this compares it with the plain definition (classify every
 /// clause of the previous version's section) on generated changes.

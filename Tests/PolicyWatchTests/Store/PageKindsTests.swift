@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchCheck
+@testable import PolicyWatchDeclarations
+@testable import PolicyWatchExtract
+@testable import PolicyWatchStore
+@testable import PolicyWatchText
 
 /// Kinds of page that change detection must hold on, whatever the document: each test replays a history of pages
 /// written for it.

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchCheck
+@testable import PolicyWatchDeclarations
+@testable import PolicyWatchStore
+@testable import PolicyWatchSupport
+@testable import PolicyWatchText
 
 /// A temporary directory removed when the value goes away.
 final class TemporaryDirectory {

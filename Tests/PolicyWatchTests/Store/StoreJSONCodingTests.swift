@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
+@testable import PolicyWatchText
 
 /// The hand-written version JSON (`StoreJSONCoding.swift`) against Foundation's, which stays the reference: the
 /// Codable models are the schema.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
 
 @Suite("Version identity: dates written in other formats")
 struct VersionIdentityDatesTests {

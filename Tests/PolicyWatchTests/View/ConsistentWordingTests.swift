@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchExtract
+@testable import PolicyWatchStore
 
 /// Details a careful reader notices: no invisible U+FEFF in the text, a time-zone marker on every time, and the
 /// same clause counts in the log, the diff and the alert.

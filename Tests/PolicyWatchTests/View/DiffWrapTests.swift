@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
+@testable import PolicyWatchText
+@testable import PolicyWatchView
 
 /// At a terminal's width, the diff's header and data-use lines wrap at word boundaries like its clauses.
 @Suite("Diff header wrapping")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchAlerts
+@testable import PolicyWatchStore
 
 /// Every report links to the document it is about (and, for a `combine` document, to each page): events and the
 /// hook's JSON, `diff` in every format, feed entries, the email.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchView
 
 /// A feed reader shows an entry's HTML without the page's stylesheet: it must read right as it is.
 @Suite("Feed markup without CSS")

@@ -1,7 +1,6 @@
 import Foundation
+import PolicyWatch
 import Testing
-
-@testable import PolicyWatch
 
 /// `log --kind` and `log --category` keep the events a person asks for.
 @Suite("log filters")

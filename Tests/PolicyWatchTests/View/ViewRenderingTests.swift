@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
+@testable import PolicyWatchSupport
+@testable import PolicyWatchText
+@testable import PolicyWatchView
 
 /// The renderers on texts that try to break them: markup, quotes and Markdown syntax in the document's own words.
 @Suite("View rendering")
@@ -52,7 +55,7 @@ struct ViewRenderingTests {
   }
 
   @Test func atomDropsCharactersXMLForbids() {
-    #expect(XML.escape("a\u{1}b & <c>") == "ab &amp; &lt;c&gt;")
+    #expect(Markup.escape("a\u{1}b & <c>") == "ab &amp; &lt;c&gt;")
   }
 
   @Test func dataUseMarksFollowTheirWords() throws {

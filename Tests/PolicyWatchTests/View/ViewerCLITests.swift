@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import PolicyWatch
+@testable import PolicyWatchStore
+@testable import PolicyWatchView
 
 /// `diff`, `show`, `log` and `feed` end to end: the built `policywatch` run on a store replayed from
 /// `ViewFixtures`, its output compared as a person would read it.

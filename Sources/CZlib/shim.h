@@ -1,0 +1,2 @@
+// zlib, only to read the gzip members of stores written before zstd (see CZlibShims).
+#include <zlib.h>

@@ -1,0 +1,151 @@
+internal import CCurl
+import Foundation
+import PolicyWatchFetch
+
+/// Email through libcurl's SMTP client.
+///
+/// One `send` is one SMTP transaction: MAIL FROM, one RCPT TO per recipient, DATA. A recipient the server refuses
+/// fails the whole delivery (`recipientRejected`, naming the address) and nobody gets the message: partial
+/// delivery would leave the outbox unable to tell who still needs it. (libcurl's CURLOPT_MAIL_RCPT_ALLOWFAILS
+/// stays off.)
+public struct SMTPChannel: Sendable {
+  public enum TLSMode: String, Sendable, Equatable {
+    /// STARTTLS must succeed (CURLUSESSL_ALL); a server that does not offer it fails with `.tls`.
+    case required
+    /// STARTTLS when the server offers it, plain text otherwise (CURLUSESSL_TRY).
+    case optional
+    /// Never STARTTLS (CURLUSESSL_NONE). An `smtps://` URL is TLS from the first byte whatever this says.
+    case none
+  }
+
+  /// `smtp://host[:port]` (default port 25; STARTTLS per `tls`) or `smtps://host[:port]` (implicit TLS, 465).
+  public var url: String
+  /// The envelope sender and From address.
+  public var from: String
+  /// The From display name.
+  public var fromName: String?
+  /// The recipients (envelope and To header).
+  public var to: [String]
+  /// AUTH credentials (libcurl picks the mechanism the server offers). Sent only after TLS when `tls` is
+  /// `.required` or the URL is `smtps://`.
+  public var username: String?
+  public var password: Secret?
+  public var tls: TLSMode
+  /// A PEM file of trusted CA certificates (e.g. a self-signed server's); nil uses the system's.
+  public var caCertificatePath: String?
+  /// The whole transaction's limit, in seconds (connect included).
+  public var timeout: Double
+  /// The right-hand side of Message-IDs; nil uses this machine's host name.
+  public var messageIDDomain: String?
+
+  public init(
+    url: String, from: String, fromName: String? = "PolicyWatch", to: [String], username: String? = nil,
+    password: Secret? = nil, tls: TLSMode = .required, caCertificatePath: String? = nil, timeout: Double = 60,
+    messageIDDomain: String? = nil
+  ) {
+    self.url = url
+    self.from = from
+    self.fromName = fromName
+    self.to = to
+    self.username = username
+    self.password = password
+    self.tls = tls
+    self.caCertificatePath = caCertificatePath
+    self.timeout = timeout
+    self.messageIDDomain = messageIDDomain
+  }
+
+  /// The message `send` delivers, with this date (the Message-ID does not depend on it).
+  public func mimeMessage(for message: AlertMessage, date: Date = Date()) -> [UInt8] {
+    MIMEMessage.build(
+      from: from, fromName: fromName, to: to, subject: message.subject, text: message.text, html: message.html,
+      messageID: MIMEMessage.messageID(eventID: message.eventID, domain: messageIDDomain ?? MIMEMessage.localHostName),
+      date: date,
+      headers: [
+        ("X-PolicyWatch-Event-ID", message.eventID), ("X-PolicyWatch-Service", message.service),
+        ("X-PolicyWatch-Document", message.document),
+        ("X-PolicyWatch-Categories", message.categories.joined(separator: ", ")),
+      ])
+  }
+
+  /// Checks the settings without connecting.
+  public func validate() throws(AlertDeliveryError) {
+    _ = try checkedChannelURL(url, schemes: ["smtp", "smtps"], defaultPorts: ["smtp": 25, "smtps": 465])
+    guard !to.isEmpty else { throw .invalidConfiguration("no recipient") }
+    for address in [from] + to where !Self.isPlausibleAddress(address) {
+      throw .invalidConfiguration("not an email address: \(singleLine(address))")
+    }
+    guard timeout > 0 else { throw .invalidConfiguration("timeout must be positive") }
+    if password != nil && (username ?? "").isEmpty { throw .invalidConfiguration("password without username") }
+    if let username, username.contains(where: { $0.isNewline }) {
+      throw .invalidConfiguration("username contains a line break")
+    }
+  }
+
+  /// Delivers one message. Returns the server's final reply on success.
+  @discardableResult
+  public func send(_ message: AlertMessage) throws(AlertDeliveryError) -> AlertDeliveryReceipt {
+    try validate()
+    let (_, hostPort) = try checkedChannelURL(url, schemes: ["smtp", "smtps"], defaultPorts: [:])
+    let source = UploadSource(mimeMessage(for: message))
+    let log = ResponseLog()
+    let easy: CurlEasy
+    do {
+      easy = try CurlEasy()
+      try configure(easy, size: source.bytes.count)
+      try easy.setUpload(source)
+      try easy.recordDialogue(into: log)
+    } catch {
+      throw .invalidConfiguration(error.description)
+    }
+    let code = withExtendedLifetime((source, log)) { easy.perform() }
+    let responseCode = easy.info(long: CURLINFO_RESPONSE_CODE)
+    if let failure = alertError(
+      code: code, errorBuffer: easy.errorMessage, host: hostPort, timeout: timeout, responseCode: responseCode,
+      log: log, smtp: true)
+    {
+      throw failure
+    }
+    return AlertDeliveryReceipt(attempts: 1, detail: "\(responseCode) \(log.lastReplyText)")
+  }
+
+  private func configure(_ easy: CurlEasy, size: Int) throws(CurlSetupError) {
+    try easy.set(CURLOPT_URL, url)
+    try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+    try easy.set(CURLOPT_NOSIGNAL, 1)
+    try easy.set(CURLOPT_MAIL_FROM, "<\(from)>")
+    try easy.set(CURLOPT_MAIL_RCPT, list: to.map { "<\($0)>" })
+    try easy.set(CURLOPT_UPLOAD, 1)
+    try easy.set(CURLOPT_INFILESIZE_LARGE, offset: Int64(size))  // lets libcurl announce SIZE= in MAIL FROM
+    let mode: curl_usessl =
+      switch tls {
+      case .required: CURLUSESSL_ALL
+      case .optional: CURLUSESSL_TRY
+      case .none: CURLUSESSL_NONE
+      }
+    try easy.set(CURLOPT_USE_SSL, Int(mode.rawValue))
+    if let caCertificatePath { try easy.set(CURLOPT_CAINFO, caCertificatePath) }
+    if let username, !username.isEmpty {
+      try easy.set(CURLOPT_USERNAME, username)
+      try easy.set(CURLOPT_PASSWORD, password?.value ?? "")
+    }
+    let milliseconds = max(1, Int((timeout * 1000).rounded()))
+    try easy.set(CURLOPT_TIMEOUT_MS, milliseconds)
+    try easy.set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
+    // CURLOPT_TIMEOUT does not cover the QUIT libcurl sends when the handle is cleaned up after a failure; a
+    // server stuck in DATA would then hold us for the default 120 s. This bounds every reply wait, QUIT's too,
+    // so a failing send takes at most about twice `timeout`.
+    try easy.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(timeout.rounded(.up))))
+  }
+
+  /// `local@domain`, printable ASCII or UTF-8 letters, no spaces, angle brackets or control characters: enough
+  /// to keep an address from breaking the SMTP command or a header; the server judges the rest.
+  static func isPlausibleAddress(_ address: String) -> Bool {
+    guard let at = address.lastIndex(of: "@"), at != address.startIndex, address.index(after: at) != address.endIndex
+    else { return false }
+    return !address.unicodeScalars.contains {
+      $0.properties.generalCategory == .control || $0.properties.isWhitespace
+        || "<>,;\"()[]\\".unicodeScalars.contains($0)
+    }
+  }
+}
