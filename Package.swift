@@ -112,9 +112,12 @@ let package = Package(
 
     // MARK: Tests
 
+    // What tests share: repository and corpus paths, prerequisites for `.enabled(if:)`, temporary directories, the
+    // launcher of the Python servers in Tests/Servers.
+    .target(name: "PolicyWatchTestSupport", path: "Tests/PolicyWatchTestSupport"),
     .testTarget(
       name: "PolicyWatchTests",
-      dependencies: ["PolicyWatch", "PolicyWatchCLI"]
+      dependencies: ["PolicyWatch", "PolicyWatchCLI", "PolicyWatchTestSupport"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train PolicyWatch's data-use model (Sources/PolicyWatch/DataUse/BuiltInModel.swift) on the development data.
+"""Train PolicyWatch's data-use model (Sources/PolicyWatchDataUse/BuiltInModel.swift) on the development data.
 
 Usage: Scripts/train-classifier.sh [--check]   (the .sh wrapper builds policywatch-bench and sets up the Python venv)
        train-classifier.py BENCH_BINARY [--check]
@@ -42,7 +42,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.environ.get("CORPUS", os.path.join(ROOT, "..", "shared", "corpus"))
 OPP = os.path.join(CORPUS, "opp115-segments", "dev.tsv")
 TOSDR = os.path.join(CORPUS, "tosdr-points", "dev.tsv")
-OUTPUT = os.path.join(ROOT, "Sources", "PolicyWatch", "DataUse", "BuiltInModel.swift")
+OUTPUT = os.path.join(ROOT, "Sources", "PolicyWatchDataUse", "BuiltInModel.swift")
 
 # The labels OPP-115 annotates (its README); the model's other labels are scored on ToS;DR rows.
 OPP_LABELS = {

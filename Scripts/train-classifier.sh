@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train the learned data-use model (Sources/PolicyWatch/DataUse/BuiltInModel.swift) on the development data in
+# Train the learned data-use model (Sources/PolicyWatchDataUse/BuiltInModel.swift) on the development data in
 # ../shared/corpus (see Scripts/train-classifier.py for the data, the method and the licences).
 #
 # Usage: Scripts/train-classifier.sh [--check]

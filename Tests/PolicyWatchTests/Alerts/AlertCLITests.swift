@@ -1,5 +1,6 @@
 import Foundation
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// The `policywatch` executable with `--config`: replay → outbox → SMTP, `alert list|retry|test`, `config check`.

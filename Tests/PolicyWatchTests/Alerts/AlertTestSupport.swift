@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 
 @testable import PolicyWatchAlerts
 

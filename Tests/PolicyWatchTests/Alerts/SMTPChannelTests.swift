@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 @testable import PolicyWatchAlerts

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 /// A mistyped command name is a usage error that names the closest commands.

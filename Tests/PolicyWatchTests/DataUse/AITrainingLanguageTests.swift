@@ -1,4 +1,5 @@
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// AI-training language, sentence by sentence: how policies say that the provider trains on users' data (and the many

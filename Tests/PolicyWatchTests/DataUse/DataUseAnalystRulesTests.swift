@@ -1,5 +1,6 @@
 import Foundation
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// An analyst's own phrases: a rules file named in the configuration (`dataUse.rules`) is used by `replay` (so the

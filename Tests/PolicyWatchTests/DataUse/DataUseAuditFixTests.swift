@@ -1,4 +1,5 @@
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// Fixes for the classifier errors found by a human audit of every error on the ToS;DR dev split

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// The sentences here are written for these tests; none comes from a real policy or from the corpus.

@@ -1,4 +1,5 @@
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// Words that look like one practice but state another, and the near misses that must still match. The sentences

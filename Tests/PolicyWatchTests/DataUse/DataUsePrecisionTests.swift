@@ -1,5 +1,6 @@
 import Foundation
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// Precision behaviours: which matches are not reported. The sentences are written for these tests.

@@ -1,4 +1,5 @@
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// Rules added to raise recall on clauses the classifier used to leave unlabelled (Scripts/eval-classifier.sh).

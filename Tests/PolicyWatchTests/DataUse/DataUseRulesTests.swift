@@ -1,5 +1,6 @@
 import Foundation
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 @Suite struct DataUseRulesTests {

@@ -1,4 +1,5 @@
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// The phrasings and polarity cases added when tuning the rules against error patterns (Scripts/eval-classifier.sh).

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// Sentences that name a practice without stating one of the provider's: obligations on the user, definitions, and

@@ -1,10 +1,11 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 @testable import PolicyWatchDeclarations
 
 /// Loads the declaration of every document of the shared evaluation corpus (../shared/corpus, not part of the
-/// repository). Skips, saying why, when the corpus or `tar`/`xz` is absent.
+/// repository). Reported as skipped when the corpus or `tar`/`xz` is absent.
 @Suite("Declarations: real OTA declarations from the corpus")
 struct DeclarationCorpusTests {
   static var corpusPath: String {
@@ -13,14 +14,6 @@ struct DeclarationCorpusTests {
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent()
     return repository.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-  }
-
-  static func which(_ tool: String) -> String? {
-    for directory in ["/usr/bin", "/bin", "/usr/local/bin"] {
-      let path = "\(directory)/\(tool)"
-      if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    return nil
   }
 
   /// Unpacks only `*/declaration.json` of `archive` into `directory` (the snapshots stay packed).
@@ -35,18 +28,15 @@ struct DeclarationCorpusTests {
     return process.terminationStatus
   }
 
-  @Test func everyCorpusDeclarationLoads() throws {
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(atPath: corpusPath + "/ota-genai-eu") && Prerequisites.tools("tar", "xz"),
+      "needs ../shared/corpus/ota-genai-eu, tar and xz"))
+  func everyCorpusDeclarationLoads() throws {
     let corpus = Self.corpusPath
     let ota = (corpus as NSString).appendingPathComponent("ota-genai-eu")
-    guard FileManager.default.fileExists(atPath: ota) else {
-      print("skipped: the corpus is absent (\(ota))")
-      return
-    }
-    guard let tar = Self.which("tar"), Self.which("xz") != nil else {
-      print("skipped: tar or xz is not installed, the corpus archives cannot be unpacked")
-      return
-    }
-    let directory = try DeclarationTempDirectory()
+    let tar = try #require(Prerequisites.which("tar"))
+    let directory = TemporaryDirectory("declarations")
     defer { directory.remove() }
     let archives = try FileManager.default.contentsOfDirectory(atPath: ota)
       .filter { $0.hasSuffix(".tar.xz") && !$0.hasSuffix(".versions.tar.xz") }.sorted()

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 @testable import PolicyWatchDeclarations
@@ -171,7 +172,7 @@ struct DeclarationLoadingTests {
   }
 
   @Test func directoryWithOneBrokenFile() throws {
-    let directory = try DeclarationTempDirectory()
+    let directory = TemporaryDirectory("declarations")
     defer { directory.remove() }
     try directory.write(
       "Alpha.json",

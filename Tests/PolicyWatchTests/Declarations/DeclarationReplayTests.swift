@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 @testable import PolicyWatchDeclarations
@@ -46,7 +47,7 @@ struct DeclarationReplayTests {
     """
 
   func load(_ text: String) throws -> Result<ReplayDeclaration, DeclarationError> {
-    let directory = try DeclarationTempDirectory()
+    let directory = TemporaryDirectory("declarations")
     defer { directory.remove() }
     let file = try directory.write("declaration.json", text)
     do {

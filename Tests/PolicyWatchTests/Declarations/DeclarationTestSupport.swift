@@ -1,28 +1,8 @@
 import Foundation
+import PolicyWatchTestSupport
 
 @testable import PolicyWatchDeclarations
 @testable import PolicyWatchSupport
-
-/// A temporary directory for declaration files, removed by `remove()`.
-struct DeclarationTempDirectory {
-  let path: String
-
-  init() throws {
-    path = (NSTemporaryDirectory() as NSString).appendingPathComponent("pw-declarations-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  @discardableResult
-  func write(_ name: String, _ text: String) throws -> String {
-    let file = (path as NSString).appendingPathComponent(name)
-    try Data(text.utf8).write(to: URL(fileURLWithPath: file))
-    return file
-  }
-
-  func remove() {
-    try? FileManager.default.removeItem(atPath: path)
-  }
-}
 
 /// Helpers for the declaration tests (fixtures are written by the tests themselves).
 enum DeclarationFixtures {
@@ -30,7 +10,7 @@ enum DeclarationFixtures {
   static func load(
     _ text: String, history: String? = nil, service: String = "Example Chat"
   ) throws -> (file: String, result: Result<(ServiceDeclaration, [DeclarationWarning]), DeclarationError>) {
-    let directory = try DeclarationTempDirectory()
+    let directory = TemporaryDirectory("declarations")
     defer { directory.remove() }
     let file = try directory.write("\(service).json", text)
     if let history { try directory.write("\(service).history.json", history) }

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 @testable import PolicyWatchDeclarations
@@ -249,7 +250,7 @@ struct DeclarationValidationTests {
   }
 
   @Test func historyFileIsNotAServiceFile() throws {
-    let directory = try DeclarationTempDirectory()
+    let directory = TemporaryDirectory("declarations")
     defer { directory.remove() }
     let file = try directory.write("Example Chat.history.json", "{}")
     #expect(

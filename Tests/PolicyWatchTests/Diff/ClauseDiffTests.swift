@@ -1,4 +1,5 @@
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// Builds a clause list from lines: "# Title" / "## Title" are headings of that level, "- text" a list item,

@@ -1,3 +1,4 @@
+import PolicyWatchTestSupport
 import Testing
 
 @testable import PolicyWatchDiff

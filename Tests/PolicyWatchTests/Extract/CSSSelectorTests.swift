@@ -1,4 +1,5 @@
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// Selectors are translated to XPath and evaluated by libxml2 on HTML parsed by libxml2, as in production;

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 /// The two commands at the top of the README set a fresh machine up themselves: they are run here on a "fresh

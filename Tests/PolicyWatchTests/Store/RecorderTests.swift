@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 @testable import PolicyWatchCheck
@@ -6,16 +7,6 @@ import Testing
 @testable import PolicyWatchStore
 @testable import PolicyWatchSupport
 @testable import PolicyWatchText
-
-/// A temporary directory removed when the value goes away.
-final class TemporaryDirectory {
-  let path: String
-  init(_ name: String = "pw") {
-    path = NSTemporaryDirectory() + "policywatch-\(name)-\(UUID().uuidString)"
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// Builds replay folders (declaration.json + snapshots/) from page texts written for the tests.
 struct HistoryBuilder {

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 
 /// Runs a child process to its end and collects what it wrote, without waiting for end-of-file on its pipes.
 ///

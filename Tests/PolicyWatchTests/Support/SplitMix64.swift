@@ -1,3 +1,5 @@
+import PolicyWatchTestSupport
+
 /// A small deterministic generator (SplitMix64), so generated fixtures and random cases are the same on every run.
 struct SplitMix64: RandomNumberGenerator {
   var state: UInt64

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyWatch
+import PolicyWatchTestSupport
 import Testing
 
 /// `log --kind` and `log --category` keep the events a person asks for.

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 
 /// The invented history the viewer tests replay: "Example Co/Privacy Policy", three snapshots. The second only
 /// changes noise (nonce, link target, date format); the third rewrites a clause, adds AI-training language, drops

@@ -1,16 +1,14 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 /// The viewer on real history: LinkedIn's Privacy Policy as recorded by Open Terms Archive (in ../shared/corpus,
-/// not part of this repository; the test says so and passes when it is absent).
+/// not part of this repository; the test is reported as skipped when it is absent).
 @Suite("Viewer on the LinkedIn corpus")
 struct ViewerCorpusTests {
-  @Test func linkedInAITrainingLanguageIsShownAsNewDataUse() throws {
+  @Test(.enabled(if: Prerequisites.corpus("linkedin-privacy"), "needs ../shared/corpus/linkedin-privacy"))
+  func linkedInAITrainingLanguageIsShownAsNewDataUse() throws {
     let folder = TestPaths.corpus.appendingPathComponent("linkedin-privacy").path
-    guard FileManager.default.fileExists(atPath: folder) else {
-      print("skipped: \(folder) is absent (the shared corpus is not part of the repository)")
-      return
-    }
     let store = TemporaryDirectory("viewer-linkedin")
     let replay = try CLI.run(["replay", folder, "--store", store.path])
     #expect(replay.status == 1, "\(replay.error)")

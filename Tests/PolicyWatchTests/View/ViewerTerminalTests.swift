@@ -1,15 +1,15 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 /// `policywatch diff` in a real terminal: Scripts/tmux-viewer.sh opens it in tmux at 80 and 200 columns, through the
 /// pager (less -R), and checks with capture-pane what a person sees (see the script for the checks).
 @Suite("Viewer in a terminal")
 struct ViewerTerminalTests {
-  @Test func diffThroughThePagerInTmux() throws {
-    for tool in ["/usr/bin/tmux", "/usr/bin/less"] where !FileManager.default.isExecutableFile(atPath: tool) {
-      Issue.record("\(tool) is missing: apt-get install tmux less (.ci/run installs them)")
-      return
-    }
+  @Test(
+    .enabled(
+      if: Prerequisites.tools("/usr/bin/tmux", "/usr/bin/less"), "needs tmux and less (.ci/run installs them)"))
+  func diffThroughThePagerInTmux() throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = [

@@ -1,15 +1,15 @@
 import Foundation
 
 /// Paths of the repository, found from this source file (tests run from a checkout).
-enum TestPaths {
-  static let repository: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  static let servers = repository.appendingPathComponent("Tests/Servers")
+public enum TestPaths {
+  public static let repository: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  public static let servers = repository.appendingPathComponent("Tests/Servers")
   /// ../shared/corpus beside the repository, when it is there.
-  static let corpus = repository.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-  static var corpusAvailable: Bool { FileManager.default.fileExists(atPath: corpus.path) }
+  public static let corpus = repository.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+  public static var corpusAvailable: Bool { FileManager.default.fileExists(atPath: corpus.path) }
   /// The built `policywatch` executable, next to the test bundle.
-  static var executable: URL {
+  public static var executable: URL {
     let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     for candidate in [bundle, bundle.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()] {
       let url = candidate.appendingPathComponent("policywatch")
@@ -19,9 +19,9 @@ enum TestPaths {
   }
 }
 
-enum TestServerError: Error, CustomStringConvertible {
+public enum TestServerError: Error, CustomStringConvertible {
   case didNotStart(String)
-  var description: String {
+  public var description: String {
     switch self {
     case .didNotStart(let output): "test server did not start: \(output)"
     }
@@ -30,12 +30,12 @@ enum TestServerError: Error, CustomStringConvertible {
 
 /// A Python server from Tests/Servers started for one test and stopped by its PID when the test ends.
 /// The servers print `PORT <n>` once listening on 127.0.0.1 and exit on their own if this process dies.
-final class TestServer: @unchecked Sendable {
-  let process = Process()
-  let port: Int
+public final class TestServer: @unchecked Sendable {
+  public let process = Process()
+  public let port: Int
   private let output = Pipe()
 
-  init(script: String, arguments: [String] = []) throws {
+  public init(script: String, arguments: [String] = []) throws {
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", TestPaths.servers.appendingPathComponent(script).path] + arguments
     process.standardOutput = output
@@ -57,11 +57,11 @@ final class TestServer: @unchecked Sendable {
     self.port = port
   }
 
-  var base: String { "http://127.0.0.1:\(port)" }
+  public var base: String { "http://127.0.0.1:\(port)" }
 
-  func url(_ path: String) -> String { base + path }
+  public func url(_ path: String) -> String { base + path }
 
-  func stop() {
+  public func stop() {
     guard process.isRunning else { return }
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
