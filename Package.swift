@@ -61,10 +61,15 @@ let package = Package(
     .executableTarget(
       name: "PolicyWatchCLI",
       dependencies: [
-        "PolicyWatch",
+        "PolicyWatch", "PolicyWatchSite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
+    ),
+    // The static website of the watch (`policywatch site`): pages, SVG timelines and feeds from a store.
+    .target(
+      name: "PolicyWatchSite",
+      dependencies: ["PolicyWatch"]
     ),
     // Benchmarks behind the figures in closing notes (run by Scripts/bench-*.sh, in release mode).
     .executableTarget(
@@ -74,6 +79,10 @@ let package = Package(
     .testTarget(
       name: "PolicyWatchTests",
       dependencies: ["PolicyWatch", "PolicyWatchCLI"]
+    ),
+    .testTarget(
+      name: "PolicyWatchSiteTests",
+      dependencies: ["PolicyWatchSite", "PolicyWatch", "PolicyWatchCLI"]
     ),
   ],
   swiftLanguageModes: [.v6]
