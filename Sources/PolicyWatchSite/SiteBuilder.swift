@@ -46,9 +46,10 @@ public struct SiteBuilder: Sendable {
       document.pagedEvents.indices.map { (document, $0) }
     }
     let shared = sharedKey(site)
+    let diffs = SiteDiffs(store: store, options: options, shared: shared, writer: writer)
     Self.parallelFor(jobs.count) { job in
       let (document, index) = jobs[job]
-      eventPage(document: document, index: index, site: site, shared: shared, writer: writer)
+      eventPage(document: document, index: index, site: site, shared: shared, writer: writer, diffs: diffs)
     }
 
     // Pages that read every document: cheap, so rendered each time and written when their bytes differ.
@@ -107,7 +108,8 @@ public struct SiteBuilder: Sendable {
         ([shared, feed.title, feed.path] + listed.map(EventFormatting.json)).joined(separator: "\n"))
       writer.put(feed.path, key: key) {
         var atom = AtomFeed(title: feed.title, baseURL: base.map { $0 + feed.path }, limit: options.feedLimit)
-        atom.classifier = options.classifier
+        atom.classifier = diffs.classifier
+        atom.entryContent = { event in diffs.fragments(event)?.feed }
         return Array(atom.render(store: store, events: listed).utf8)
       }
     }
@@ -149,46 +151,42 @@ public struct SiteBuilder: Sendable {
     ].joined(separator: "\n")
   }
 
-  func eventPage(document: SiteDocument, index: Int, site: SiteContext, shared: String, writer: SiteWriter) {
+  func eventPage(
+    document: SiteDocument, index: Int, site: SiteContext, shared: String, writer: SiteWriter, diffs: SiteDiffs
+  ) {
     let paged = document.pagedEvents
     let event = paged[index]
     let previous = index > 0 ? paged[index - 1] : nil
     let next = index + 1 < paged.count ? paged[index + 1] : nil
     let ref = document.ref
-    // The raw snapshots of the new version: its first snapshot (each page's, for a `combine` document).
-    var snapshots: [(page: String?, hash: String, copied: Bool)] = []
-    let newRecord = event.version.flatMap { store.version($0, of: ref) }
-    if let record = newRecord {
-      if let pages = record.pages, pages.count > 1 {
-        for (page, hash) in pages.sorted(by: { $0.key < $1.key }) {
+    let path = SitePaths.event(event)
+    let key = SHA256.hex(
+      [shared, EventFormatting.json(event), previous?.id ?? "", next?.id ?? ""].joined(separator: "\n"))
+    writer.put(path, key: key) {
+      let newRecord = event.version.flatMap { store.version($0, of: ref) }
+      let oldRecord = event.previousVersion.flatMap { store.version($0, of: ref) }
+      // The raw snapshots of the new version: its first snapshot (each page's, for a `combine` document).
+      var snapshots: [(page: String?, hash: String, copied: Bool)] = []
+      if let record = newRecord {
+        let pages: [(String?, String)] =
+          (record.pages?.count ?? 0) > 1
+          ? (record.pages ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+          : record.snapshot.isEmpty ? [] : [(nil, record.snapshot)]
+        for (page, hash) in pages {
           snapshots.append((page, hash, options.includeSnapshots && store.hasObject(hash, of: ref)))
         }
-      } else if !record.snapshot.isEmpty {
-        snapshots.append((nil, record.snapshot, options.includeSnapshots && store.hasObject(record.snapshot, of: ref)))
       }
-    }
-    for snapshot in snapshots where snapshot.copied {
-      writer.put(SitePaths.snapshot(snapshot.hash, of: ref), key: "sha256:" + snapshot.hash) {
-        store.object(snapshot.hash, of: ref)
+      var needed: [String] = []
+      for snapshot in snapshots where snapshot.copied {
+        let file = SitePaths.snapshot(snapshot.hash, of: ref)
+        writer.put(file, key: "sha256:" + snapshot.hash) { store.object(snapshot.hash, of: ref) }
+        needed.append(file)
       }
-    }
-    let key = SHA256.hex(
-      [
-        shared, EventFormatting.json(event), previous?.id ?? "", next?.id ?? "",
-        snapshots.map { "\($0.page ?? "") \($0.hash) \($0.copied)" }.joined(separator: ","),
-      ].joined(separator: "\n"))
-    writer.put(SitePaths.event(event), key: key) {
-      let oldRecord = event.previousVersion.flatMap { store.version($0, of: ref) }
-      var report: DiffReport?
-      if let newRecord, let oldRecord {
-        report = DiffReport.make(
-          service: ref.service, document: ref.document, old: oldRecord, new: newRecord, event: event,
-          classifier: options.classifier)
-        report?.url = event.url
-        report?.pageURLs = event.pageURLs
-      }
+      let fragments = diffs.fragments(event, old: oldRecord, new: newRecord)
+      needed += fragments?.files ?? []
+      writer.depend(path, on: needed)
       let page = SitePages.change(
-        event, report: report, newRecord: newRecord, oldRecord: oldRecord, previous: previous, next: next,
+        event, fragment: fragments?.page, newRecord: newRecord, oldRecord: oldRecord, previous: previous, next: next,
         snapshots: snapshots, site: site)
       return Array(page.html(site).utf8)
     }

@@ -13,8 +13,9 @@ public struct SiteOptions: Sendable {
   public var only: [String] = []
   /// Copy the raw snapshot of every change into the site (as `.txt`, so a browser never runs the page's markup).
   public var includeSnapshots = false
-  /// Finds the data-use language of the diffs (the configuration's, in `policywatch site`).
-  public var classifier: DataUseClassifier
+  /// Makes the classifier that finds the data-use language of the diffs (the configuration's, in `policywatch
+  /// site`); called once, and only when a diff must be computed (loading the model takes a while).
+  public var classifier: @Sendable () -> DataUseClassifier
   /// Names the classifier's rules and model (a change page is rebuilt when it changes).
   public var classifierKey = "built-in"
   /// "The last 12 months" of the index end here.
@@ -22,7 +23,9 @@ public struct SiteOptions: Sendable {
   /// Entries per feed (the newest).
   public var feedLimit = 50
 
-  public init(output: String, classifier: DataUseClassifier = DataUseClassifier()) {
+  public init(
+    output: String, classifier: @escaping @autoclosure @Sendable () -> DataUseClassifier = DataUseClassifier()
+  ) {
     self.output = output
     self.classifier = classifier
   }

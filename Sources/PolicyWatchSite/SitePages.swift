@@ -175,7 +175,7 @@ enum SitePages {
   /// A change (or flap, or technical re-extraction): its dates in the document's own words, flags, links to the
   /// neighbouring changes, the document and the raw snapshot, then the clause diff of `DiffMarkupRenderer`.
   static func change(
-    _ event: StoreEvent, report: DiffReport?, newRecord: VersionRecord?, oldRecord: VersionRecord?,
+    _ event: StoreEvent, fragment: String?, newRecord: VersionRecord?, oldRecord: VersionRecord?,
     previous: StoreEvent?, next: StoreEvent?, snapshots: [(page: String?, hash: String, copied: Bool)],
     site: SiteContext
   ) -> SitePage {
@@ -239,11 +239,7 @@ enum SitePages {
     }.joined(separator: "<br>")
     body += "</dd>\n</dl>\n</section>\n"
     body += "<section aria-labelledby=\"diff\">\n<h2 id=\"diff\">What changed</h2>\n"
-    if let report {
-      var fragment = DiffMarkupRenderer.htmlFragment(report, options: DiffViewOptions(context: 1))
-      // The fragment's section headings sit under this page's "What changed".
-      fragment = fragment.replacingOccurrences(of: "<h2>", with: "<h3>").replacingOccurrences(
-        of: "</h2>", with: "</h3>")
+    if let fragment {
       body += fragment
     } else {
       body += "<p>The store lacks a version file of this change (<code>policywatch fsck</code> says how to recover "

@@ -9,8 +9,11 @@ final class SiteWriter: @unchecked Sendable {
   let root: String
   /// What the previous build wrote: site path → the key of its inputs (or of its bytes).
   let previous: [String: String]
+  /// Files the last build wrote for a page (its cached diff, its raw snapshots): kept when the page is.
+  let previousDependencies: [String: [String]]
   private let lock = NSLock()
   private var current: [String: String] = [:]
+  private var dependencies: [String: [String]] = [:]
   private(set) var written: [String] = []
   private(set) var unchanged = 0
   private(set) var failures: [SiteError] = []
@@ -29,10 +32,12 @@ final class SiteWriter: @unchecked Sendable {
           throw .write(path: manifest, reason: "not a site manifest written by policywatch (remove it to start over)")
         }
         previous = files
+        previousDependencies = object["dependencies"] as? [String: [String]] ?? [:]
       } else {
         let contents = (try? manager.contentsOfDirectory(atPath: root)) ?? []
         guard contents.isEmpty else { throw .notASite(root) }
         previous = [:]
+        previousDependencies = [:]
       }
     } else {
       do {
@@ -41,6 +46,7 @@ final class SiteWriter: @unchecked Sendable {
         throw .write(path: root, reason: error.localizedDescription)
       }
       previous = [:]
+      previousDependencies = [:]
     }
   }
 
@@ -53,17 +59,43 @@ final class SiteWriter: @unchecked Sendable {
   }
 
   /// A file that is only rendered when `key` (a digest of everything it shows) differs from the last build's, or the
-  /// file is gone.
+  /// file or one of the files it depends on is gone; then its dependencies are kept too.
   func put(_ path: String, key: String, render: () -> [UInt8]?) {
-    if previous[path] == key, FileManager.default.fileExists(atPath: "\(root)/\(path)") {
+    let manager = FileManager.default
+    let kept = previousDependencies[path] ?? []
+    if previous[path] == key, manager.fileExists(atPath: "\(root)/\(path)"),
+      kept.allSatisfy({ previous[$0] != nil && manager.fileExists(atPath: "\(root)/\($0)") })
+    {
       lock.withLock {
         current[path] = key
         unchanged += 1
+        dependencies[path] = kept
+        for file in kept where current[file] == nil {
+          current[file] = previous[file]
+          unchanged += 1
+        }
       }
       return
     }
     guard let bytes = render() else { return }
     store(path, bytes, key: key)
+  }
+
+  /// Records that `path` needs `files` (written by this build too): they stay as long as it does.
+  func depend(_ path: String, on files: [String]) {
+    lock.withLock { dependencies[path] = files }
+  }
+
+  /// The bytes of a file the last build wrote and this one keeps as it is (a cache), or nil.
+  func reuse(_ path: String) -> [UInt8]? {
+    guard let key = previous[path], let data = FileManager.default.contents(atPath: "\(root)/\(path)") else {
+      return nil
+    }
+    lock.withLock {
+      if current[path] == nil { unchanged += 1 }
+      current[path] = key
+    }
+    return Array(data)
   }
 
   private func store(_ path: String, _ bytes: [UInt8], key: String) {
@@ -115,7 +147,9 @@ final class SiteWriter: @unchecked Sendable {
       }
     }
     if let failure = failures.first { throw failure }
-    let object: [String: Any] = ["format": Self.format, "version": 1, "files": current]
+    let object: [String: Any] = [
+      "format": Self.format, "version": 1, "files": current, "dependencies": dependencies.filter { !$0.value.isEmpty },
+    ]
     do {
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
       let file = "\(root)/\(SitePaths.manifest)"

@@ -246,3 +246,20 @@ struct SiteBuilderTests {
     #expect(document.contains("href=\"../../feeds/documents/Example-Co/Privacy-Policy.atom\""))
   }
 }
+
+@Suite("Static site feeds")
+struct SiteFeedTests {
+  /// The site's feed is the one `policywatch feed` writes (its entries' diffs come from the site's cache).
+  @Test func theSiteFeedIsTheFeedCommandsFeed() throws {
+    let (directory, store) = try SiteFixtures.store()
+    let output = "\(directory.path)/site"
+    for _ in 0..<2 {
+      // The second build takes every diff from the cache.
+      try? FileManager.default.removeItem(atPath: "\(output)/feeds/site.atom")
+      _ = try buildSite(store, into: output) { $0.baseURL = "https://example.org/w/" }
+      var atom = AtomFeed(title: "PolicyWatch: every change", baseURL: "https://example.org/w/feeds/site.atom")
+      atom.classifier = siteClassifier
+      #expect(SiteFixtures.read("\(output)/feeds/site.atom") == atom.render(store: store, events: store.allEvents()))
+    }
+  }
+}

@@ -17,6 +17,9 @@ public struct AtomFeed: Sendable {
   public var context = 1
   /// Finds the data-use language of each entry's diff (the configuration's, in `policywatch feed`).
   public var classifier = DataUseClassifier()
+  /// An entry's HTML diff when the caller has it already (the static site renders each diff once for its pages and
+  /// feeds); nil, or nil for an event: computed from the store.
+  public var entryContent: (@Sendable (StoreEvent) -> String?)?
 
   public init(title: String? = nil, baseURL: String? = nil, limit: Int = 50) {
     if let title { self.title = title }
@@ -85,7 +88,9 @@ public struct AtomFeed: Sendable {
         "    <category term=\"\(XML.escape(term))\" scheme=\"urn:policywatch:data-use\" label=\"\(XML.escape(label))\"/>\n"
     }
     xml += "    <summary type=\"text\">\(XML.escape(summary.joined(separator: " ")))</summary>\n"
-    if let version = event.version, let previous = event.previousVersion,
+    if let html = entryContent?(event) {
+      xml += "    <content type=\"html\">\(XML.escape(html))</content>\n"
+    } else if let version = event.version, let previous = event.previousVersion,
       let new = store.version(version, of: ref), let old = store.version(previous, of: ref)
     {
       var report = DiffReport.make(
