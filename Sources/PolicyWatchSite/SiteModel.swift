@@ -77,8 +77,8 @@ struct SiteDocument: Sendable {
 
   init(store: SnapshotStore, ref: SnapshotStore.DocumentRef) {
     self.ref = ref
-    events = store.events(ref)
     let timeline = store.timeline(ref)
+    events = store.events(ref, timeline: timeline)
     attempts = timeline.map { entry in
       (entry.time, entry.outcome != .inaccessible && entry.outcome != .failed)
     }
