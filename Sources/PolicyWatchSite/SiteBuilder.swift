@@ -38,6 +38,15 @@ public struct SiteBuilder: Sendable {
     let refs = try selectedDocuments()
     let writer = try SiteWriter(root: options.output)
 
+    let shared = sharedKey(site)
+    let diffs = SiteDiffs(store: store, options: options, shared: shared, writer: writer)
+    // When the store or the settings changed since the last build, diffs will be computed: the classifier loads
+    // meanwhile.
+    writer.storeKey = SHA256.hex(
+      ([shared] + refs.map { "\($0.name) \(store.state($0).lastAttempt.map(EventFormatting.timestamp) ?? "")" })
+        .joined(separator: "\n"))
+    if writer.storeKey != writer.previousStoreKey { diffs.preload() }
+
     // Read every document once (in parallel: each reads its own timeline and versions).
     let documents = Self.parallelMap(refs) { SiteDocument(store: store, ref: $0) }
 
@@ -45,8 +54,6 @@ public struct SiteBuilder: Sendable {
     let jobs: [(document: SiteDocument, index: Int)] = documents.flatMap { document in
       document.pagedEvents.indices.map { (document, $0) }
     }
-    let shared = sharedKey(site)
-    let diffs = SiteDiffs(store: store, options: options, shared: shared, writer: writer)
     Self.parallelFor(jobs.count) { job in
       let (document, index) = jobs[job]
       eventPage(document: document, index: index, site: site, shared: shared, writer: writer, diffs: diffs)

@@ -23,6 +23,8 @@ final class SiteDiffs: @unchecked Sendable {
   let writer: SiteWriter
   private let lock = NSLock()
   private var memo: [String: Fragments] = [:]
+  /// Held while the classifier is made (apart from `lock`, so that cached diffs are served meanwhile).
+  private let classifierLock = NSLock()
   private var loadedClassifier: DataUseClassifier?
 
   init(store: SnapshotStore, options: SiteOptions, shared: String, writer: SiteWriter) {
@@ -32,9 +34,16 @@ final class SiteDiffs: @unchecked Sendable {
     self.writer = writer
   }
 
+  /// Starts making the classifier in the background (a build that will compute diffs needs it: loading the built-in
+  /// rules and model takes a few hundred milliseconds, here on two threads and while the store is read).
+  func preload() {
+    DispatchQueue.global().async { _ = DataUseModel.builtIn }
+    DispatchQueue.global().async { _ = self.classifier }
+  }
+
   /// The classifier, made on first use.
   var classifier: DataUseClassifier {
-    lock.withLock {
+    classifierLock.withLock {
       if let loadedClassifier { return loadedClassifier }
       let made = options.classifier()
       loadedClassifier = made

@@ -85,7 +85,7 @@ enum SiteHTML {
     a.cat,a.cat:visited{color:#fff}
     .flag{display:inline-block;background:#fff8c5;border:1px solid #9a6700;border-radius:1em;padding:0 .5em;\
     font-size:.85rem;font-weight:600;color:#4d2d00}
-    figure.timeline{margin:1rem 0}figure.timeline svg{width:100%;height:auto;display:block;\
+    figure.timeline{margin:1rem 0}figure.timeline .scroll svg{width:100%;min-width:40rem;height:auto;display:block;\
     border:1px solid #d0d7de;border-radius:.3rem;background:#fff}
     figure.timeline figcaption{color:#57606a;font-size:.9rem}
     .legend{display:flex;flex-wrap:wrap;gap:.2rem 1rem;list-style:none;padding:0;font-size:.85rem;color:#3d444d}

@@ -123,7 +123,8 @@ enum SitePages {
       "<dt>Feed</dt><dd><a href=\"\(HTML.escape(SitePaths.relative(from: path, to: SitePaths.documentFeed(document.ref))))\">"
     body += "changes of this document (Atom)</a></dd>\n</dl>\n"
     body += "<section aria-labelledby=\"timeline\">\n<h2 id=\"timeline\">Timeline</h2>\n<figure class=\"timeline\">\n"
-    body += SiteTimeline.svg(document, page: path)
+    // On a phone the drawing keeps a readable size and scrolls sideways.
+    body += "<div class=\"scroll\">" + SiteTimeline.svg(document, page: path) + "</div>\n"
     body += "<figcaption>Fetches, changes (coloured by their new data-use category), flaps, inaccessible streaks and "
     body += "technical re-extractions of \(HTML.escape(name)); each change is joined to the date the document "
     body += "declares. The same events are in <a href=\"#events\">the table of events</a>.</figcaption>\n</figure>\n"

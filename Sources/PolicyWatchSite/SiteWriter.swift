@@ -11,6 +11,9 @@ final class SiteWriter: @unchecked Sendable {
   let previous: [String: String]
   /// Files the last build wrote for a page (its cached diff, its raw snapshots): kept when the page is.
   let previousDependencies: [String: [String]]
+  /// What the store looked like at the last build (see `SiteBuilder.storeKey`), and at this one.
+  let previousStoreKey: String?
+  var storeKey = ""
   private let lock = NSLock()
   private var current: [String: String] = [:]
   private var dependencies: [String: [String]] = [:]
@@ -33,11 +36,13 @@ final class SiteWriter: @unchecked Sendable {
         }
         previous = files
         previousDependencies = object["dependencies"] as? [String: [String]] ?? [:]
+        previousStoreKey = object["store"] as? String
       } else {
         let contents = (try? manager.contentsOfDirectory(atPath: root)) ?? []
         guard contents.isEmpty else { throw .notASite(root) }
         previous = [:]
         previousDependencies = [:]
+        previousStoreKey = nil
       }
     } else {
       do {
@@ -47,6 +52,7 @@ final class SiteWriter: @unchecked Sendable {
       }
       previous = [:]
       previousDependencies = [:]
+      previousStoreKey = nil
     }
   }
 
@@ -149,6 +155,7 @@ final class SiteWriter: @unchecked Sendable {
     if let failure = failures.first { throw failure }
     let object: [String: Any] = [
       "format": Self.format, "version": 1, "files": current, "dependencies": dependencies.filter { !$0.value.isEmpty },
+      "store": storeKey,
     ]
     do {
       let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
