@@ -81,7 +81,7 @@ enum SiteHTML {
     .scroll{overflow-x:auto}
     .state-ok{color:#116329}.state-bad{color:#a40e26;font-weight:600}
     .cat{display:inline-block;font:700 .75rem/1.4 ui-monospace,monospace;border-radius:.3em;padding:0 .35em;\
-    margin:.1em .2em .1em 0;color:#fff;background:#6e40c9;text-decoration:none;word-break:break-all}
+    margin:.1em .2em .1em 0;color:#fff;background:#6e40c9;text-decoration:none;white-space:nowrap}
     a.cat,a.cat:visited{color:#fff}
     .flag{display:inline-block;background:#fff8c5;border:1px solid #9a6700;border-radius:1em;padding:0 .5em;\
     font-size:.85rem;font-weight:600;color:#4d2d00}
@@ -92,8 +92,9 @@ enum SiteHTML {
     .swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.3em;vertical-align:-.05em}
     .pager{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;margin:1rem 0}
     .quote{margin:.2rem 0 .6rem;padding-left:.8rem;border-left:3px solid #d0d7de;color:#3d444d}
-    dl.dates{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.dates dt{font-weight:600;\
-    color:#57606a}dl.dates dd{margin:0}
+    dl.dates{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem}dl.dates dt{\
+    font-weight:600;color:#57606a}dl.dates dd{margin:0;overflow-wrap:anywhere}
+    a.ext{overflow-wrap:anywhere}table.events time,.flag{white-space:nowrap}
     @media (max-width:40rem){body{margin:1rem auto;font-size:15px}table.events{font-size:.85rem}}
     """
 
@@ -102,7 +103,7 @@ enum SiteHTML {
   static func externalLink(_ url: String) -> String {
     let lowered = url.lowercased()
     guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else { return HTML.escape(url) }
-    return "<a href=\"\(HTML.escape(url))\" rel=\"nofollow noopener\">\(HTML.escape(url))</a>"
+    return "<a class=\"ext\" href=\"\(HTML.escape(url))\" rel=\"nofollow noopener\">\(HTML.escape(url))</a>"
   }
 
   /// A data-use label as a tag linking to its category page (`removed` findings in another colour).
