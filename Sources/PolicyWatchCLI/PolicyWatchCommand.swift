@@ -17,7 +17,7 @@ struct PolicyWatchCommand: AsyncParsableCommand {
     version: PolicyWatchVersion.string,
     subcommands: [
       CheckCommand.self, ReplayCommand.self, LogCommand.self, FsckCommand.self, ExtractCommand.self, FetchCommand.self,
-      ClassifyCommand.self, DiffCommand.self, ShowCommand.self, FeedCommand.self, AlertCommand.self,
+      ClassifyCommand.self, DiffCommand.self, ShowCommand.self, FeedCommand.self, SiteCommand.self, AlertCommand.self,
       ConfigCommand.self,
     ]
   )

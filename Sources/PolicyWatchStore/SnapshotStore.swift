@@ -158,11 +158,14 @@ public final class SnapshotStore: @unchecked Sendable {
   }
 
   /// Every event of a document, in time order, each with the address its attempt fetched (`url`, `pageURLs`).
-  public func events(_ ref: DocumentRef) -> [StoreEvent] {
+  public func events(_ ref: DocumentRef) -> [StoreEvent] { events(ref, timeline: timeline(ref)) }
+
+  /// The events of a document whose timeline the caller has read already (`timeline(ref)`).
+  public func events(_ ref: DocumentRef, timeline entries: [TimelineEntry]) -> [StoreEvent] {
     var lastURLs: [String] = []
     var events: [StoreEvent] = []
     var latestPages: [String: String]?
-    for entry in timeline(ref) {
+    for entry in entries {
       // A technical re-extraction fetches nothing (its url is empty): the address is the one before it.
       let urls = entry.url.split(separator: " ").map(String.init)
       if !urls.isEmpty { lastURLs = urls }

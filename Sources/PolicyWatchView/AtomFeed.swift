@@ -20,6 +20,9 @@ public struct AtomFeed: Sendable {
   public var context = 1
   /// Finds the data-use language of each entry's diff (the configuration's, in `policywatch feed`).
   public var classifier = DataUseClassifier()
+  /// An entry's HTML diff when the caller has it already (the static site renders each diff once for its pages and
+  /// feeds); nil, or nil for an event: computed from the store.
+  public var entryContent: (@Sendable (StoreEvent) -> String?)?
 
   public init(title: String? = nil, baseURL: String? = nil, limit: Int = 50) {
     if let title { self.title = title }
@@ -88,7 +91,9 @@ public struct AtomFeed: Sendable {
         "    <category term=\"\(Markup.escape(term))\" scheme=\"urn:policywatch:data-use\" label=\"\(Markup.escape(label))\"/>\n"
     }
     xml += "    <summary type=\"text\">\(Markup.escape(summary.joined(separator: " ")))</summary>\n"
-    if let version = event.version, let previous = event.previousVersion,
+    if let html = entryContent?(event) {
+      xml += "    <content type=\"html\">\(Markup.escape(html))</content>\n"
+    } else if let version = event.version, let previous = event.previousVersion,
       let new = store.version(version, of: ref), let old = store.version(previous, of: ref)
     {
       var report = DiffReport.make(

@@ -107,7 +107,8 @@ public enum DiffMarkupRenderer {
 
   // MARK: HTML
 
-  static let css = """
+  /// The style sheet of the HTML diff (the static site's change pages use it too).
+  public static let css = """
     body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#fff;\
     max-width:60rem;margin:2rem auto;padding:0 1rem}
     h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.1rem;color:#0550ae;margin:1.5rem 0 .5rem;\
