@@ -79,7 +79,7 @@ let package = Package(
     .target(
       name: "PolicyWatchAlerts",
       dependencies: [
-        "PolicyWatchView", "PolicyWatchFetch", "CCurl", "CCurlShims", .product(name: "Logging", package: "swift-log"),
+        "PolicyWatchView", "PolicyWatchFetch", .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .target(name: "PolicyWatchConfig", dependencies: ["PolicyWatchAlerts"]),

@@ -1,4 +1,3 @@
-internal import CCurl
 import Foundation
 import PolicyWatchFetch
 
@@ -87,55 +86,27 @@ public struct SMTPChannel: Sendable {
   public func send(_ message: AlertMessage) throws(AlertDeliveryError) -> AlertDeliveryReceipt {
     try validate()
     let (_, hostPort) = try checkedChannelURL(url, schemes: ["smtp", "smtps"], defaultPorts: [:])
-    let source = UploadSource(mimeMessage(for: message))
-    let log = ResponseLog()
-    let easy: CurlEasy
+    let security: MessageTransfer.SMTPSecurity =
+      switch tls {
+      case .required: .required
+      case .optional: .optional
+      case .none: .none
+      }
+    let transfer = MessageTransfer(
+      url: url, kind: .smtp(from: from, recipients: to, security: security), body: mimeMessage(for: message),
+      caFile: caCertificatePath, username: username, password: password?.value, timeout: timeout)
+    let result: MessageTransfer.Result
     do {
-      easy = try CurlEasy()
-      try configure(easy, size: source.bytes.count)
-      try easy.setUpload(source)
-      try easy.recordDialogue(into: log)
+      result = try transfer.perform()
     } catch {
       throw .invalidConfiguration(error.description)
     }
-    let code = withExtendedLifetime((source, log)) { easy.perform() }
-    let responseCode = easy.info(long: CURLINFO_RESPONSE_CODE)
     if let failure = alertError(
-      code: code, errorBuffer: easy.errorMessage, host: hostPort, timeout: timeout, responseCode: responseCode,
-      log: log, smtp: true)
+      result.failure, host: hostPort, timeout: timeout, responseCode: result.responseCode, log: result.log, smtp: true)
     {
       throw failure
     }
-    return AlertDeliveryReceipt(attempts: 1, detail: "\(responseCode) \(log.lastReplyText)")
-  }
-
-  private func configure(_ easy: CurlEasy, size: Int) throws(CurlSetupError) {
-    try easy.set(CURLOPT_URL, url)
-    try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
-    try easy.set(CURLOPT_NOSIGNAL, 1)
-    try easy.set(CURLOPT_MAIL_FROM, "<\(from)>")
-    try easy.set(CURLOPT_MAIL_RCPT, list: to.map { "<\($0)>" })
-    try easy.set(CURLOPT_UPLOAD, 1)
-    try easy.set(CURLOPT_INFILESIZE_LARGE, offset: Int64(size))  // lets libcurl announce SIZE= in MAIL FROM
-    let mode: curl_usessl =
-      switch tls {
-      case .required: CURLUSESSL_ALL
-      case .optional: CURLUSESSL_TRY
-      case .none: CURLUSESSL_NONE
-      }
-    try easy.set(CURLOPT_USE_SSL, Int(mode.rawValue))
-    if let caCertificatePath { try easy.set(CURLOPT_CAINFO, caCertificatePath) }
-    if let username, !username.isEmpty {
-      try easy.set(CURLOPT_USERNAME, username)
-      try easy.set(CURLOPT_PASSWORD, password?.value ?? "")
-    }
-    let milliseconds = max(1, Int((timeout * 1000).rounded()))
-    try easy.set(CURLOPT_TIMEOUT_MS, milliseconds)
-    try easy.set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
-    // CURLOPT_TIMEOUT does not cover the QUIT libcurl sends when the handle is cleaned up after a failure; a
-    // server stuck in DATA would then hold us for the default 120 s. This bounds every reply wait, QUIT's too,
-    // so a failing send takes at most about twice `timeout`.
-    try easy.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(timeout.rounded(.up))))
+    return AlertDeliveryReceipt(attempts: 1, detail: "\(result.responseCode) \(result.log.lastReplyText)")
   }
 
   /// `local@domain`, printable ASCII or UTF-8 letters, no spaces, angle brackets or control characters: enough

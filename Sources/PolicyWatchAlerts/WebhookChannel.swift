@@ -1,4 +1,3 @@
-internal import CCurl
 import Foundation
 import PolicyWatchFetch
 import PolicyWatchSupport
@@ -89,48 +88,34 @@ public struct WebhookChannel: Sendable {
   }
 
   private func post(_ message: AlertMessage, hostPort: String) throws(AlertDeliveryError) -> Outcome {
-    let source = UploadSource(message.json)
-    let log = ResponseLog()
-    let easy: CurlEasy
+    var lines = [
+      "Content-Type: application/json",
+      "Expect:",  // no "100-continue" round trip for bodies over 1 KiB
+      "X-PolicyWatch-Event-ID: \(singleLine(message.eventID))",
+    ]
+    if let bearerToken { lines.append("Authorization: Bearer \(bearerToken.value)") }
+    for name in headers.keys.sorted() { lines.append("\(name): \(headers[name]!)") }
+    let transfer = MessageTransfer(
+      url: url,
+      kind: .post(
+        headers: lines, userAgent: "PolicyWatch/\(PolicyWatchVersion.string) (+\(PolicyWatchVersion.homepage))"),
+      body: message.json, caFile: caCertificatePath, timeout: timeout)
+    let result: MessageTransfer.Result
     do {
-      easy = try CurlEasy()
-      try easy.set(CURLOPT_URL, url)
-      try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
-      try easy.set(CURLOPT_FOLLOWLOCATION, 0)
-      try easy.set(CURLOPT_NOSIGNAL, 1)
-      try easy.set(CURLOPT_POST, 1)
-      try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(source.bytes.count))
-      try easy.setUpload(source)
-      try easy.discardResponseBody()
-      try easy.recordHeaders(into: log)
-      try easy.set(CURLOPT_USERAGENT, "PolicyWatch/\(PolicyWatchVersion.string) (+\(PolicyWatchVersion.homepage))")
-      var lines = [
-        "Content-Type: application/json",
-        "Expect:",  // no "100-continue" round trip for bodies over 1 KiB
-        "X-PolicyWatch-Event-ID: \(singleLine(message.eventID))",
-      ]
-      if let bearerToken { lines.append("Authorization: Bearer \(bearerToken.value)") }
-      for name in headers.keys.sorted() { lines.append("\(name): \(headers[name]!)") }
-      try easy.set(CURLOPT_HTTPHEADER, list: lines)
-      if let caCertificatePath { try easy.set(CURLOPT_CAINFO, caCertificatePath) }
-      let milliseconds = max(1, Int((timeout * 1000).rounded()))
-      try easy.set(CURLOPT_TIMEOUT_MS, milliseconds)
-      try easy.set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
+      result = try transfer.perform()
     } catch {
       throw .invalidConfiguration(error.description)
     }
-    let code = withExtendedLifetime((source, log)) { easy.perform() }
     if let error = alertError(
-      code: code, errorBuffer: easy.errorMessage, host: hostPort, timeout: timeout, responseCode: 0, log: log,
-      smtp: false)
+      result.failure, host: hostPort, timeout: timeout, responseCode: 0, log: result.log, smtp: false)
     {
       if case .invalidConfiguration = error { throw error }
       if case .tls = error { throw error }
-      return .failed(error, retryable: isRetryable(transferCode: code), retryAfter: nil)
+      return .failed(error, retryable: result.failure?.retryable ?? false, retryAfter: nil)
     }
-    let status = easy.info(long: CURLINFO_RESPONSE_CODE)
+    let status = result.responseCode
     if (200..<300).contains(status) { return .delivered(status: status) }
-    let retryAfter = log.header("Retry-After").flatMap(Double.init)
+    let retryAfter = result.log.header("Retry-After").flatMap(Double.init)
     let retryable = status >= 500 || status == 429 || status == 408
     return .failed(.http(status: status, attempts: 1), retryable: retryable, retryAfter: retryAfter)
   }

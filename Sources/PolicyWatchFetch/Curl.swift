@@ -1,17 +1,17 @@
-package import CCurl
-package import CCurlShims
+internal import CCurl
+internal import CCurlShims
 import Foundation
 
 /// libcurl at the edge: global initialisation, the easy and multi handles, and the one place where libcurl's
 /// return codes become Swift errors. No libcurl type leaves this module.
-package enum Curl {
+enum Curl {
   /// `curl_global_init` must run once, before any other libcurl call; a `static let` runs it exactly once.
-  package static let initialized: Bool = {
+  static let initialized: Bool = {
     curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
   }()
 
   /// libcurl's version string, e.g. `libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9`.
-  package static let version: String = {
+  static let version: String = {
     _ = initialized
     return String(cString: curl_version())
   }()
@@ -19,22 +19,22 @@ package enum Curl {
 
 /// A libcurl failure to set up a handle: programming or resource errors, never a page's fault.
 package struct CurlSetupError: Error, CustomStringConvertible {
-  package let what: String
-  package let code: Int
-  package let message: String
+  let what: String
+  let code: Int
+  let message: String
   package var description: String { "libcurl: \(what) failed (\(code)): \(message)" }
 }
 
 /// Turns a setup call's code into a thrown error. The one place `CURLcode` becomes a Swift error for setup.
 @inline(__always)
-package func curlCheck(_ code: CURLcode, _ what: @autoclosure () -> String) throws(CurlSetupError) {
+func curlCheck(_ code: CURLcode, _ what: @autoclosure () -> String) throws(CurlSetupError) {
   guard code == CURLE_OK else {
     throw CurlSetupError(what: what(), code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)))
   }
 }
 
 /// Turns a finished transfer's `CURLcode` into a `FetchError`. The one place transfer codes are interpreted.
-package func fetchError(fromTransferCode code: CURLcode, errorBuffer: String) -> FetchError {
+func fetchError(fromTransferCode code: CURLcode, errorBuffer: String) -> FetchError {
   let message = errorBuffer.isEmpty ? String(cString: curl_easy_strerror(code)) : errorBuffer
   switch code {
   case CURLE_OPERATION_TIMEDOUT: return .timedOut(message: message)
@@ -45,7 +45,7 @@ package func fetchError(fromTransferCode code: CURLcode, errorBuffer: String) ->
 }
 
 /// Whether a transport failure is worth another attempt (the network, not the request, failed).
-package func isRetryable(transferCode code: CURLcode) -> Bool {
+func isRetryable(transferCode code: CURLcode) -> Bool {
   switch code {
   case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR,
     CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_SSL_CONNECT_ERROR, CURLE_HTTP2,
@@ -57,14 +57,14 @@ package func isRetryable(transferCode code: CURLcode) -> Bool {
 }
 
 /// An owned `CURL *`. Freed exactly once, in `deinit`.
-package final class CurlEasy {
-  package let handle: UnsafeMutableRawPointer
+final class CurlEasy {
+  let handle: UnsafeMutableRawPointer
   /// Header lists handed to libcurl must live as long as the handle; they are freed with it.
   private var lists: [UnsafeMutablePointer<curl_slist>] = []
   /// CURLOPT_ERRORBUFFER: libcurl writes its detailed message here.
   private let errorBuffer: UnsafeMutablePointer<CChar>
 
-  package init() throws(CurlSetupError) {
+  init() throws(CurlSetupError) {
     _ = Curl.initialized
     guard let handle = curl_easy_init() else {
       throw CurlSetupError(what: "curl_easy_init", code: -1, message: "out of memory")
@@ -81,34 +81,34 @@ package final class CurlEasy {
     errorBuffer.deallocate()
   }
 
-  package var errorMessage: String { String(cString: errorBuffer) }
+  var errorMessage: String { String(cString: errorBuffer) }
 
-  package func set(_ option: CURLoption, _ value: Int) throws(CurlSetupError) {
+  func set(_ option: CURLoption, _ value: Int) throws(CurlSetupError) {
     try curlCheck(pw_curl_easy_setopt_long(handle, option, value), "option \(option.rawValue)")
   }
 
-  package func set(_ option: CURLoption, _ value: String) throws(CurlSetupError) {
+  func set(_ option: CURLoption, _ value: String) throws(CurlSetupError) {
     try curlCheck(pw_curl_easy_setopt_string(handle, option, value), "option \(option.rawValue)")
   }
 
-  package func set(_ option: CURLoption, offset value: Int64) throws(CurlSetupError) {
+  func set(_ option: CURLoption, offset value: Int64) throws(CurlSetupError) {
     try curlCheck(pw_curl_easy_setopt_off_t(handle, option, curl_off_t(value)), "option \(option.rawValue)")
   }
 
-  package func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws(CurlSetupError) {
+  func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws(CurlSetupError) {
     try curlCheck(pw_curl_easy_setopt_pointer(handle, option, value), "option \(option.rawValue)")
   }
 
-  package func set(_ option: CURLoption, callback: pw_curl_data_callback) throws(CurlSetupError) {
+  func set(_ option: CURLoption, callback: pw_curl_data_callback) throws(CurlSetupError) {
     try curlCheck(pw_curl_easy_setopt_data_callback(handle, option, callback), "callback \(option.rawValue)")
   }
 
-  package func setReadCallback(_ callback: pw_curl_read_callback) throws(CurlSetupError) {
+  func setReadCallback(_ callback: pw_curl_read_callback) throws(CurlSetupError) {
     try curlCheck(pw_curl_easy_setopt_read_callback(handle, callback), "CURLOPT_READFUNCTION")
   }
 
   /// Sets a list option (`CURLOPT_HTTPHEADER`, `CURLOPT_MAIL_RCPT`); the list is freed with the handle.
-  package func set(_ option: CURLoption, list strings: [String]) throws(CurlSetupError) {
+  func set(_ option: CURLoption, list strings: [String]) throws(CurlSetupError) {
     var list: UnsafeMutablePointer<curl_slist>? = nil
     for string in strings {
       guard let appended = curl_slist_append(list, string) else {
@@ -122,33 +122,33 @@ package final class CurlEasy {
     try curlCheck(pw_curl_easy_setopt_slist(handle, option, list), "list option \(option.rawValue)")
   }
 
-  package func info(long info: CURLINFO) -> Int {
+  func info(long info: CURLINFO) -> Int {
     var value = 0
     return pw_curl_easy_getinfo_long(handle, info, &value) == CURLE_OK ? value : 0
   }
 
-  package func info(string info: CURLINFO) -> String? {
+  func info(string info: CURLINFO) -> String? {
     var value: UnsafePointer<CChar>? = nil
     guard pw_curl_easy_getinfo_string(handle, info, &value) == CURLE_OK, let value else { return nil }
     return String(cString: value)
   }
 
   /// A `*_T` timing, converted from microseconds to seconds.
-  package func info(seconds info: CURLINFO) -> Double {
+  func info(seconds info: CURLINFO) -> Double {
     var value: curl_off_t = 0
     return pw_curl_easy_getinfo_off_t(handle, info, &value) == CURLE_OK ? Double(value) / 1_000_000 : 0
   }
 
   /// Runs the transfer to completion on this thread (used for SMTP and single requests).
-  package func perform() -> CURLcode { curl_easy_perform(handle) }
+  func perform() -> CURLcode { curl_easy_perform(handle) }
 }
 
 /// An owned `CURLM *`. Easy handles must be removed before it is freed; `CurlMulti` does it in `deinit`.
-package final class CurlMulti {
-  package let handle: UnsafeMutableRawPointer
+final class CurlMulti {
+  let handle: UnsafeMutableRawPointer
   private var attached: [UnsafeMutableRawPointer] = []
 
-  package init() throws(CurlSetupError) {
+  init() throws(CurlSetupError) {
     _ = Curl.initialized
     guard let handle = curl_multi_init() else {
       throw CurlSetupError(what: "curl_multi_init", code: -1, message: "out of memory")
@@ -161,11 +161,11 @@ package final class CurlMulti {
     curl_multi_cleanup(handle)
   }
 
-  package func set(_ option: CURLMoption, _ value: Int) {
+  func set(_ option: CURLMoption, _ value: Int) {
     _ = pw_curl_multi_setopt_long(handle, option, value)
   }
 
-  package func add(_ easy: CurlEasy) throws(CurlSetupError) {
+  func add(_ easy: CurlEasy) throws(CurlSetupError) {
     let code = curl_multi_add_handle(handle, easy.handle)
     guard code == CURLM_OK else {
       throw CurlSetupError(
@@ -174,25 +174,25 @@ package final class CurlMulti {
     attached.append(easy.handle)
   }
 
-  package func remove(_ easy: CurlEasy) {
+  func remove(_ easy: CurlEasy) {
     curl_multi_remove_handle(handle, easy.handle)
     attached.removeAll { $0 == easy.handle }
   }
 
   /// Drives every attached transfer as far as it can go without blocking.
-  package func perform() {
+  func perform() {
     var running: Int32 = 0
     _ = curl_multi_perform(handle, &running)
   }
 
   /// Waits for activity on any transfer, at most `milliseconds`.
-  package func poll(milliseconds: Int) {
+  func poll(milliseconds: Int) {
     var count: Int32 = 0
     _ = curl_multi_poll(handle, nil, 0, Int32(clamping: milliseconds), &count)
   }
 
   /// The transfers that finished since the last call: the easy handle and its result code.
-  package func finished() -> [(UnsafeMutableRawPointer, CURLcode)] {
+  func finished() -> [(UnsafeMutableRawPointer, CURLcode)] {
     var done: [(UnsafeMutableRawPointer, CURLcode)] = []
     var left: Int32 = 0
     while let message = curl_multi_info_read(handle, &left) {
