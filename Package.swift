@@ -7,6 +7,7 @@ let package = Package(
     .executable(name: "policywatch", targets: ["PolicyWatchCLI"]),
     .library(name: "PolicyWatch", targets: ["PolicyWatch"]),
     .executable(name: "policywatch-bench", targets: ["PolicyWatchBench"]),
+    .library(name: "PolicyWatchBrowser", targets: ["PolicyWatchBrowser"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,6 +58,9 @@ let package = Package(
       ],
       exclude: ["DataUse/MODEL.md"]
     ),
+    // Headless Chromium over the DevTools pipe (pages that need scripts, bot walls, OTA filters). Depends on no
+    // other target: it takes URLs, selectors and filter source, and gives back serialised DOMs.
+    .target(name: "PolicyWatchBrowser"),
     // The thin command-line shell over the library.
     .executableTarget(
       name: "PolicyWatchCLI",
@@ -74,6 +78,10 @@ let package = Package(
     .testTarget(
       name: "PolicyWatchTests",
       dependencies: ["PolicyWatch", "PolicyWatchCLI"]
+    ),
+    .testTarget(
+      name: "PolicyWatchBrowserTests",
+      dependencies: ["PolicyWatchBrowser", "PolicyWatch", "PolicyWatchCLI"]
     ),
   ],
   swiftLanguageModes: [.v6]
