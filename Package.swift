@@ -65,7 +65,7 @@ let package = Package(
     .executableTarget(
       name: "PolicyWatchCLI",
       dependencies: [
-        "PolicyWatch",
+        "PolicyWatch", "PolicyWatchBrowser",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

@@ -221,7 +221,12 @@ struct PageRender {
       if events.blocked != nil { return true }
       let now = ContinuousClock.now
       if now >= deadline { return false }
-      let still = !events.loading && (!request.waitFor.isEmpty || now - events.lastActivity >= .milliseconds(250))
+      // A page answered with an error status is read only after it has stayed still a while: script challenges
+      // answer 403 or 503, set a cookie and reload themselves.
+      let settle: Duration = (events.status ?? 200) >= 400 ? .milliseconds(1500) : .milliseconds(250)
+      let still =
+        !events.loading && (!request.waitFor.isEmpty || now - events.lastActivity >= settle)
+        && ((events.status ?? 200) < 400 || now - events.lastActivity >= settle)
       if still {
         if request.waitFor.isEmpty { return true }
         // A page busy in a script answers late or never: the evaluation is bounded by what is left of the wait.

@@ -33,6 +33,8 @@ public struct TimelineEntry: Sendable, Codable, Equatable {
   public var pages: [String: String]?
   /// The events this attempt caused (a change, a flap, the start of an inaccessible streak…).
   public var events: [StoreEvent]?
+  /// The browser that rendered the snapshot ("Chrome/156.0.8078.114"), when a browser did.
+  public var rendered: String?
 }
 
 /// Kinds of event a document can have.
