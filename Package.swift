@@ -53,11 +53,19 @@ let package = Package(
     .target(
       name: "PolicyWatch",
       dependencies: [
-        "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", "CZstd", "CExtTextCat",
+        "CPolicyWatchShims", "CCurl", "CLibXML2", "CCrypto", "CZstd", "CExtTextCat", "PolicyWatchPDF",
         .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["DataUse/MODEL.md"]
     ),
+    // poppler-glib, for the text of PDF documents (its shim keeps GLib types out of Swift).
+    .systemLibrary(
+      name: "CPoppler",
+      pkgConfig: "poppler-glib",
+      providers: [.apt(["libpoppler-glib-dev"])]
+    ),
+    // A PDF's text in reading order, with headings, paragraphs, running headers and page numbers told apart.
+    .target(name: "PolicyWatchPDF", dependencies: ["CPoppler"]),
     // Headless Chromium over the DevTools pipe (pages that need scripts, bot walls, OTA filters). Depends on no
     // other target: it takes URLs, selectors and filter source, and gives back serialised DOMs.
     .target(name: "PolicyWatchBrowser"),
@@ -81,7 +89,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PolicyWatchBrowserTests",
-      dependencies: ["PolicyWatchBrowser", "PolicyWatch", "PolicyWatchCLI"]
+      dependencies: ["PolicyWatchBrowser", "PolicyWatchPDF", "PolicyWatch", "PolicyWatchCLI"]
     ),
   ],
   swiftLanguageModes: [.v6]
