@@ -35,6 +35,35 @@ struct ChromiumRenderer: PageRenderer {
       return .failed(error.description)
     }
   }
+
+  func runFilters(html: [UInt8], url: String, filters: DeclaredFilters, page: PageDeclaration) async
+    -> PageRendering
+  {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let select = (try? encoder.encode(page.select)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    let remove = (try? encoder.encode(page.remove)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    let program = FilterProgram(
+      source: filters.source, file: filters.file, calls: filters.names.map { FilterProgram.Call(name: $0) },
+      fetch: url, selectJSON: select, removeJSON: remove)
+    do {
+      let page = try await pool.render(
+        RenderRequest(html: String(decoding: html, as: UTF8.self), url: url, filters: program))
+      return .rendered(
+        html: Array(page.html.utf8), finalURL: url, status: nil, renderedBy: page.chromiumVersion)
+    } catch {
+      return .failed(error.description)
+    }
+  }
+}
+
+/// The folder of a declarations path (a folder, or one `<Service>.json` file).
+func declarationsFolder(_ path: String) -> String {
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+    return path
+  }
+  return URL(fileURLWithPath: path).deletingLastPathComponent().path
 }
 
 /// The browser of one run: the mode from `--browser`, else the configuration; a pool when Chromium is installed
@@ -43,7 +72,7 @@ struct BrowserRun {
   let support: BrowserSupport
   let pool: BrowserPool?
 
-  init(options: BrowserOptions, settings: BrowserSettings?, fetch: FetchConfiguration) {
+  init(options: BrowserOptions, settings: BrowserSettings?, fetch: FetchConfiguration, filtersFolder: String? = nil) {
     let mode = options.browser?.mode ?? settings?.mode ?? .auto
     var configuration = BrowserConfiguration()
     configuration.maxPages = settings?.pages ?? configuration.maxPages
@@ -53,7 +82,9 @@ struct BrowserRun {
     configuration.acceptLanguage = fetch.acceptLanguage
     let pool = mode != .never && BrowserPool.chromiumPath() != nil ? BrowserPool(configuration: configuration) : nil
     self.pool = pool
-    self.support = BrowserSupport(mode: mode, renderer: pool.map(ChromiumRenderer.init))
+    var support = BrowserSupport(mode: mode, renderer: pool.map(ChromiumRenderer.init))
+    support.filtersFolder = filtersFolder
+    self.support = support
   }
 
   /// Whether declarations' `executeClientScripts` is run (so its warning is not said).

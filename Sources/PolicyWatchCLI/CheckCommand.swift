@@ -48,7 +48,9 @@ struct CheckCommand: AsyncParsableCommand {
     let logger = loggingOptions.logger(quiet: quiet)
     var configuration = try fetchOptions.configuration()
     configuration.apply(config?.fetch, options: fetchOptions)
-    let browser = BrowserRun(options: browserOptions, settings: config?.fetch.browser, fetch: configuration)
+    let browser = BrowserRun(
+      options: browserOptions, settings: config?.fetch.browser, fetch: configuration,
+      filtersFolder: declarationsFolder(declarations ?? config?.declarations ?? "declarations"))
     let documents = try DeclarationChoice.load(
       declarations, only: only, config: config, quiet: quiet, now: Date(), runsClientScripts: browser.runsClientScripts)
     configuration.maxConcurrent = concurrency ?? config?.fetch.concurrency ?? configuration.maxConcurrent
@@ -206,8 +208,11 @@ struct DeclarationChoice {
     let loaded = DeclarationLoader.loadDirectory(path)
     for error in loaded.errors { printError("policywatch: error: \(error)") }
     if !quiet {
-      // With a browser, `executeClientScripts` is run: its warning would be wrong.
-      for warning in loaded.warnings where !(runsClientScripts && warning.field.hasSuffix("executeClientScripts")) {
+      // With a browser, `executeClientScripts` and filters are run: their warnings would be wrong.
+      for warning in loaded.warnings
+      where
+        !(runsClientScripts && (warning.field.hasSuffix("executeClientScripts") || warning.field.hasSuffix("filter")))
+      {
         printError("policywatch: warning: \(warning)")
       }
     }

@@ -110,4 +110,49 @@ struct CheckWithBrowserTests {
     #expect(events["Cookie Policy"]?["kind"] as? String == "first")
     #expect(try timeline(store, "Cookie Policy").last?["rendered"] == nil)
   }
+
+  @Test(.enabled(if: chromiumInstalled, "needs chromium (apt-get install chromium)"))
+  func filtersRunInOrderAndAThrowingOneNamesItself() throws {
+    let server = try PageServer()
+    defer { server.stop() }
+    let folder = try TemporaryFolder()
+    let declarations = folder.url.appendingPathComponent("declarations")
+    try FileManager.default.createDirectory(at: declarations, withIntermediateDirectories: true)
+    let service = """
+      {"name": "Example Notes", "terms": {
+        "Privacy Policy": {"fetch": "\(server.url("/banner"))", "select": "body", "filter": ["removeBanner"]},
+        "Terms of Service": {"fetch": "\(server.url("/static"))", "select": "body", "filter": ["removeBanner", "broken"]}
+      }}
+      """
+    try Data(service.utf8).write(to: declarations.appendingPathComponent("Example Notes.json"))
+    let filters = """
+      import { helper } from './somewhere.js';
+
+      export function removeBanner(document, documentDeclaration) {
+        if (!documentDeclaration.fetch.startsWith('http://127.0.0.1')) throw new Error('wrong declaration');
+        document.querySelectorAll('.banner').forEach(element => element.remove());
+      }
+
+      export async function broken(document) {
+        throw new Error('the banner moved');
+      }
+      """
+    try Data(filters.utf8).write(to: declarations.appendingPathComponent("Example Notes.filters.js"))
+    let store = folder.url.appendingPathComponent("store")
+    let run = try runPolicyWatch([
+      "check", "--declarations", declarations.path, "--store", store.path, "--format", "json",
+    ])
+    let events = events(run.stdout)
+    #expect(events["Privacy Policy"]?["kind"] as? String == "first", "\(run.stdout)\(run.stderr)")
+    let show = try runPolicyWatch(["show", "Example Notes/Privacy Policy", "--store", store.path])
+    #expect(show.stdout.contains("We collect the notes you write"), "\(show.stdout)")
+    #expect(!show.stdout.contains("Subscribe to our newsletter"), "\(show.stdout)")
+    // The page's own scripts did not run on the snapshot the filters read.
+    #expect(!show.stdout.contains("scripts ran"))
+    #expect(events["Terms of Service"]?["kind"] as? String == "inaccessible")
+    #expect(
+      (events["Terms of Service"]?["reason"] as? String)?.contains(
+        "The filter function \"broken\" failed: Error: the banner moved") == true, "\(run.stdout)")
+    #expect(!run.stderr.contains("not run by PolicyWatch"))
+  }
 }

@@ -9,6 +9,7 @@ parent goes away). Every text is written for PolicyWatch's tests. Routes:
   /tofile             a script that sends the page to file:///etc/passwd
   /popup              a script that opens a pop-up and starts a download
   /static             the policy as plain HTML
+  /banner             the policy under a newsletter banner (for filters), and a script that renames the page
   /doc/<n>            a script-built policy numbered n (for the benchmark)
   /files/<name>       a file of the folder given by --root (PDFs the tests make)
   /hits/<route>       how many requests a route saw
@@ -66,6 +67,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, script_built(None))
         elif path == "/static":
             self.send(200, page(POLICY))
+        elif path == "/banner":
+            self.send(200, page("<div class=\"banner\">Subscribe to our newsletter today</div>" + POLICY
+                                + "<script>document.title = 'scripts ran';</script>"))
         elif path == "/wall":
             if "pw_challenge=passed" in (self.headers.get("Cookie") or ""):
                 self.send(200, page(POLICY))

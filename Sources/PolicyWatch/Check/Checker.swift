@@ -128,6 +128,20 @@ public struct Checker: Sendable {
     }
   }
 
+  /// A fetch result as the recorder takes it.
+  static func pageFetch(_ page: PageDeclaration, _ result: FetchResult) -> PageFetch {
+    switch result.outcome {
+    case .fetched(let response):
+      return PageFetch(
+        id: page.id, url: page.fetch, status: response.status, validators: response.validators,
+        httpCharset: response.declaredCharset, bytes: response.body)
+    case .notModified(let response):
+      return PageFetch(id: page.id, url: page.fetch, status: 304, validators: response.validators)
+    case .failed(let error, let response):
+      return PageFetch(id: page.id, url: page.fetch, status: response?.status, error: error.description)
+    }
+  }
+
   static func record(
     _ declaration: DocumentDeclaration, pages fetched: [String: FetchResult], rendered: [String: PageFetch] = [:],
     recorder: Recorder, time: Date
@@ -137,16 +151,7 @@ public struct Checker: Sendable {
       guard let result = fetched[page.id] else {
         return PageFetch(id: page.id, url: page.fetch, error: "not fetched")
       }
-      switch result.outcome {
-      case .fetched(let response):
-        return PageFetch(
-          id: page.id, url: page.fetch, status: response.status, validators: response.validators,
-          httpCharset: response.declaredCharset, bytes: response.body)
-      case .notModified(let response):
-        return PageFetch(id: page.id, url: page.fetch, status: 304, validators: response.validators)
-      case .failed(let error, let response):
-        return PageFetch(id: page.id, url: page.fetch, status: response?.status, error: error.description)
-      }
+      return pageFetch(page, result)
     }
     do {
       let result = try recorder.record(Observation(time: time, declaration: declaration, pages: pages))

@@ -23,12 +23,31 @@ public enum PageRendering: Sendable {
 public protocol PageRenderer: Sendable {
   /// Loads `url`, waits for `selectors` to match an element with text, and serialises the DOM.
   func render(url: String, waitFor selectors: [String]) async -> PageRendering
+
+  /// Runs Open Terms Archive filter functions on a page's HTML, with the page's own scripts disabled, and
+  /// serialises the result. `filters.source` is the `<Service>.filters.js` file's text.
+  func runFilters(html: [UInt8], url: String, filters: DeclaredFilters, page: PageDeclaration) async -> PageRendering
+}
+
+/// A document page's declared filters and the file that defines them.
+public struct DeclaredFilters: Sendable {
+  public var names: [String]
+  public var source: String
+  public var file: String
+
+  public init(names: [String], source: String, file: String) {
+    self.names = names
+    self.source = source
+    self.file = file
+  }
 }
 
 /// The browser settings of a run: the mode, and the renderer (nil when no browser is installed).
 public struct BrowserSupport: Sendable {
   public var mode: BrowserMode
   public var renderer: (any PageRenderer)?
+  /// The folder of the declarations, where `<Service>.filters.js` files are; nil: filters are not run.
+  public var filtersFolder: String?
   /// The reason a document that needs a browser gets when there is none.
   public static let missingReason = "needs a browser: install chromium"
 
