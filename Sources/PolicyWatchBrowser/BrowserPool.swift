@@ -13,6 +13,7 @@ import Foundation
 public actor BrowserPool {
   public let configuration: BrowserConfiguration
   private var instance: BrowserInstance?
+  private var launching: Task<Result<BrowserInstance, BrowserError>, Never>?
   private var generation = 0
   private var freeSlots: Int
   private var slotWaiters: [CheckedContinuation<Void, Never>] = []
@@ -61,10 +62,23 @@ public actor BrowserPool {
   /// The running browser, started when there is none (or the last one died).
   private func running() async throws(BrowserError) -> BrowserInstance {
     if let instance, !instance.connection.isClosed { return instance }
+    // Pages asking at the same time share one launch (the actor is re-entered while a launch awaits).
+    if let launching { return try await launching.value.get() }
     if let instance { instance.process.stop() }
     instance = nil
     generation += 1
-    let started = try await BrowserInstance.launch(configuration, generation: generation)
+    let configuration = self.configuration
+    let generation = self.generation
+    let task = Task { () async -> Result<BrowserInstance, BrowserError> in
+      do throws(BrowserError) {
+        return .success(try await BrowserInstance.launch(configuration, generation: generation))
+      } catch {
+        return .failure(error)
+      }
+    }
+    launching = task
+    defer { launching = nil }
+    let started = try await task.value.get()
     instance = started
     return started
   }

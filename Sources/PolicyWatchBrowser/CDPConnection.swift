@@ -78,6 +78,17 @@ final class CDPConnection: @unchecked Sendable {
     }
   }
 
+  /// `send` as a value, for commands sent together (`async let` does not carry a typed error).
+  func result(
+    _ method: String, _ params: CDPValue = .object([:]), session: String? = nil, timeout: Duration
+  ) async -> Result<CDPValue, BrowserError> {
+    do {
+      return .success(try await send(method, params, session: session, timeout: timeout))
+    } catch {
+      return .failure(error)
+    }
+  }
+
   /// Sends a command without waiting for its answer (from an event handler).
   func post(_ method: String, _ params: CDPValue = .object([:]), session: String? = nil) {
     let id: Int = lock.withLock {

@@ -80,10 +80,14 @@ struct PageRender {
 
   private func open(contextID: String, session: inout String?) async throws(BrowserError) -> RenderedPage {
     let timeout = configuration.commandTimeout
-    _ = try await connection.send(
+    // Independent commands are sent together: each round trip to a busy browser costs tens of milliseconds.
+    async let downloads = connection.result(
       "Browser.setDownloadBehavior", ["behavior": "deny", "browserContextId": .string(contextID)], timeout: timeout)
-    let target = try await connection.send(
+    async let created = connection.result(
       "Target.createTarget", ["url": "about:blank", "browserContextId": .string(contextID)], timeout: timeout)
+    let (denied, opened) = await (downloads, created)
+    _ = try denied.get()
+    let target = try opened.get()
     guard let targetID = target["targetId"]?.string else {
       throw .protocolFailure("Target.createTarget gave no targetId")
     }
@@ -127,16 +131,16 @@ struct PageRender {
     func send(_ method: String, _ params: CDPValue = .object([:])) async throws(BrowserError) -> CDPValue {
       try await connection.send(method, params, session: sessionID, timeout: timeout)
     }
-    _ = try await send("Page.enable")
-    _ = try await send("Network.enable")
-    _ = try await send("Fetch.enable", ["patterns": [["urlPattern": "*", "requestStage": "Request"]]])
-    if configuration.userAgent != nil || configuration.acceptLanguage != nil {
-      var override: [String: CDPValue] = [
-        "userAgent": .string(configuration.userAgent ?? browser.defaultUserAgent)
-      ]
-      if let language = configuration.acceptLanguage { override["acceptLanguage"] = .string(language) }
-      _ = try await send("Network.setUserAgentOverride", .object(override))
-    }
+    var override: [String: CDPValue] = ["userAgent": .string(configuration.userAgent ?? browser.defaultUserAgent)]
+    if let language = configuration.acceptLanguage { override["acceptLanguage"] = .string(language) }
+    async let page = connection.result("Page.enable", session: sessionID, timeout: timeout)
+    async let network = connection.result("Network.enable", session: sessionID, timeout: timeout)
+    async let fetch = connection.result(
+      "Fetch.enable", ["patterns": [["urlPattern": "*", "requestStage": "Request"]]], session: sessionID,
+      timeout: timeout)
+    async let agent = connection.result(
+      "Network.setUserAgentOverride", .object(override), session: sessionID, timeout: timeout)
+    for answer in await [page, network, fetch, agent] { _ = try answer.get() }
 
     var loadTimedOut = false
     var selectorsTimedOut = false
