@@ -124,7 +124,11 @@ struct BrowserRenderTests {
       for try await (number, html) in group { pages[number] = html }
       return pages
     }
+    // Six pages asking at once shared one browser.
+    let browsers = childProcesses(named: "chromium").count
     await pool.shutdown()
+    #expect(browsers == 1)
+    #expect(childProcesses(named: "chromium").isEmpty)
     for number in 1...6 { #expect(pages[number]?.contains("Example Notes \(number) Privacy Policy") == true) }
   }
 }
