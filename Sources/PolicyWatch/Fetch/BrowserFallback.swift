@@ -91,10 +91,11 @@ public enum BrowserDecision: Equatable, Sendable {
     }
   }
 
-  /// A short page (bot walls and "enable JavaScript" shells are short) whose whole text is a bot wall, an error,
-  /// or nothing at all but scripts.
+  /// A short page (bot walls and "enable JavaScript" shells are short: at most 64 KB, so that this extra reading
+  /// costs a normal check about a millisecond a page at most) whose whole text is a bot wall, an error, or nothing
+  /// at all but scripts.
   static func challengeCause(_ body: [UInt8]) -> String? {
-    guard body.count <= 256 * 1024, !body.starts(with: Array("%PDF-".utf8)) else { return nil }
+    guard body.count <= 64 * 1024, !body.starts(with: Array("%PDF-".utf8)) else { return nil }
     guard let page = try? PageExtractor.extract(bytes: body, httpCharset: nil, select: [], remove: []) else {
       return nil
     }
