@@ -147,8 +147,16 @@ struct PageRender {
     switch request.source {
     case .url(let url):
       guard NavigationPolicy.allows(url, mainFrame: true) else { throw .blockedNavigation(url: url) }
-      let navigation = try await connection.send(
+      // No answer to a navigation means a server that never answers, not a hung browser: no restart for it.
+      let navigation: CDPValue
+      switch await connection.result(
         "Page.navigate", ["url": .string(url)], session: sessionID, timeout: configuration.loadTimeout)
+      {
+      case .success(let answer): navigation = answer
+      case .failure(.timedOut):
+        throw .navigationFailed(url: url, reason: "no answer within \(configuration.loadTimeout)")
+      case .failure(let error): throw error
+      }
       if let error = navigation["errorText"]?.string {
         if let blocked = events.blocked { throw .blockedNavigation(url: blocked) }
         throw .navigationFailed(url: url, reason: error)
