@@ -203,3 +203,24 @@ struct FilterScriptTests {
     #expect(!FilterScript.expression(hostile).contains("typeof a); alert(1)"))
   }
 }
+
+/// The browser keys of the configuration's `fetch` object.
+struct BrowserSettingsTests {
+  @Test func browserSettingsAreRead() throws {
+    let config = try PolicyWatchConfig.parse(
+      Array(#"{"fetch": {"browser": "always", "browserPages": 3, "browserSandbox": false, "browserUser": "pw"}}"#.utf8),
+      file: "/tmp/config.json")
+    #expect(config.fetch.browser.mode == .always)
+    #expect(config.fetch.browser.pages == 3)
+    #expect(config.fetch.browser.sandbox == false)
+    #expect(config.fetch.browser.user == "pw")
+  }
+
+  @Test func anUnknownModeIsRefusedNamingTheChoices() {
+    #expect {
+      try PolicyWatchConfig.parse(Array(#"{"fetch": {"browser": "sometimes"}}"#.utf8), file: "/tmp/config.json")
+    } throws: { error in
+      "\(error)".contains("fetch.browser") && "\(error)".contains("\"auto\", \"always\" or \"never\"")
+    }
+  }
+}
