@@ -14,6 +14,8 @@ public actor BrowserPool {
   public let configuration: BrowserConfiguration
   private var instance: BrowserInstance?
   private var launching: Task<Result<BrowserInstance, BrowserError>, Never>?
+  /// A page being prepared for the next request, and the browser generation it belongs to.
+  private var spare: (generation: Int, task: Task<Result<PreparedPage, BrowserError>, Never>)?
   private var generation = 0
   private var freeSlots: Int
   private var slotWaiters: [CheckedContinuation<Void, Never>] = []
@@ -41,8 +43,11 @@ public actor BrowserPool {
     var retried = false
     while true {
       let browser = try await running()
+      let prepared = await takeSpare(for: browser)
+      refillSpare(for: browser)
       do {
-        var page = try await PageRender(browser: browser, configuration: configuration, request: request).run()
+        var page = try await PageRender(browser: browser, configuration: configuration, request: request).run(
+          prepared: prepared)
         page.retried = retried
         return page
       } catch {
@@ -55,8 +60,32 @@ public actor BrowserPool {
 
   /// Stops the browser and deletes its profile. A later `render` starts a new one.
   public func shutdown() {
+    spare = nil
     instance?.process.stop()
     instance = nil
+  }
+
+  /// The page prepared for `browser` while the last one loaded, if it is ready or on its way.
+  private func takeSpare(for browser: BrowserInstance) async -> PreparedPage? {
+    guard let spare, spare.generation == browser.generation else { return nil }
+    self.spare = nil
+    if case .success(let page) = await spare.task.value { return page }
+    return nil
+  }
+
+  /// Starts preparing the next page (a fresh context with its renderer) while this one loads: starting a
+  /// sandboxed renderer is most of a page's time, and it overlaps the load of the page before. One at most.
+  private func refillSpare(for browser: BrowserInstance) {
+    guard spare == nil else { return }
+    let configuration = self.configuration
+    let task = Task { () async -> Result<PreparedPage, BrowserError> in
+      do throws(BrowserError) {
+        return .success(try await PageRender.prepare(browser: browser, configuration: configuration))
+      } catch {
+        return .failure(error)
+      }
+    }
+    spare = (browser.generation, task)
   }
 
   /// The running browser, started when there is none (or the last one died).

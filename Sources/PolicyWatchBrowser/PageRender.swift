@@ -54,94 +54,54 @@ struct PageRender {
 
   private var connection: CDPConnection { browser.connection }
 
-  func run() async throws(BrowserError) -> RenderedPage {
+  /// Renders the request in `prepared` (or in a page prepared now), and disposes of its context whatever happens.
+  func run(prepared: PreparedPage? = nil) async throws(BrowserError) -> RenderedPage {
+    let page: PreparedPage
+    if let prepared {
+      page = prepared
+    } else {
+      page = try await PageRender.prepare(browser: browser, configuration: configuration)
+    }
+    do {
+      let rendered = try await load(page)
+      await page.dispose(timeout: configuration.commandTimeout)
+      return rendered
+    } catch {
+      await page.dispose(timeout: configuration.commandTimeout)
+      throw error
+    }
+  }
+
+  /// A fresh browser context with one blank page, attached, its events routed, downloads denied, requests
+  /// intercepted and the user agent set: everything that does not depend on the URL. The pool prepares the next
+  /// page while the current one loads (starting a sandboxed renderer takes most of a page's time).
+  static func prepare(browser: BrowserInstance, configuration: BrowserConfiguration) async throws(BrowserError)
+    -> PreparedPage
+  {
+    let connection = browser.connection
     let timeout = configuration.commandTimeout
     let context = try await connection.send("Target.createBrowserContext", ["disposeOnDetach": true], timeout: timeout)
     guard let contextID = context["browserContextId"]?.string else {
       throw .protocolFailure("Target.createBrowserContext gave no browserContextId")
     }
-    var session: String?
+    let page = PreparedPage(browser: browser, contextID: contextID)
     do {
-      let page = try await open(contextID: contextID, session: &session)
-      await dispose(contextID: contextID, session: session)
+      try await page.open(configuration: configuration)
       return page
     } catch {
-      await dispose(contextID: contextID, session: session)
+      await page.dispose(timeout: timeout)
       throw error
     }
   }
 
-  private func dispose(contextID: String, session: String?) async {
-    if let session { connection.removeHandler(session: session) }
-    guard !connection.isClosed else { return }
-    _ = try? await connection.send(
-      "Target.disposeBrowserContext", ["browserContextId": .string(contextID)], timeout: configuration.commandTimeout)
-  }
-
-  private func open(contextID: String, session: inout String?) async throws(BrowserError) -> RenderedPage {
+  private func load(_ prepared: PreparedPage) async throws(BrowserError) -> RenderedPage {
     let timeout = configuration.commandTimeout
-    // Independent commands are sent together: each round trip to a busy browser costs tens of milliseconds.
-    async let downloads = connection.result(
-      "Browser.setDownloadBehavior", ["behavior": "deny", "browserContextId": .string(contextID)], timeout: timeout)
-    async let created = connection.result(
-      "Target.createTarget", ["url": "about:blank", "browserContextId": .string(contextID)], timeout: timeout)
-    let (denied, opened) = await (downloads, created)
-    _ = try denied.get()
-    let target = try opened.get()
-    guard let targetID = target["targetId"]?.string else {
-      throw .protocolFailure("Target.createTarget gave no targetId")
-    }
-    let attached = try await connection.send(
-      "Target.attachToTarget", ["targetId": .string(targetID), "flatten": true], timeout: timeout)
-    guard let sessionID = attached["sessionId"]?.string else {
-      throw .protocolFailure("Target.attachToTarget gave no sessionId")
-    }
-    session = sessionID
-    let events = PageEvents()
-    connection.setHandler(session: sessionID) { [connection] method, params in
-      switch method {
-      case "Page.loadEventFired": events.loadFired()
-      case "Page.frameStartedLoading" where params["frameId"]?.string == targetID: events.setLoading(true)
-      case "Page.frameStoppedLoading" where params["frameId"]?.string == targetID: events.setLoading(false)
-      case "Network.responseReceived"
-      where params["type"]?.string == "Document" && params["frameId"]?.string == targetID:
-        if let status = params["response"]?["status"]?.int {
-          events.document(status: status, url: params["response"]?["url"]?.string ?? "")
-        }
-      case "Fetch.requestPaused":
-        guard let id = params["requestId"]?.string else { return }
-        let url = params["request"]?["url"]?.string ?? ""
-        let mainFrame = params["frameId"]?.string == targetID && params["resourceType"]?.string == "Document"
-        if NavigationPolicy.allows(url, mainFrame: mainFrame) {
-          connection.post("Fetch.continueRequest", ["requestId": .string(id)], session: sessionID)
-        } else {
-          if mainFrame { events.block(url) }
-          connection.post(
-            "Fetch.failRequest", ["requestId": .string(id), "errorReason": "BlockedByClient"], session: sessionID)
-        }
-      case "Page.javascriptDialogOpening":
-        connection.post("Page.handleJavaScriptDialog", ["accept": false], session: sessionID)
-      case "Page.windowOpen":
-        break  // the pop-up's target is closed by the browser-wide handler
-      case "Inspector.targetCrashed": events.close("the page's renderer crashed")
-      case "PolicyWatch.closed": events.close(params["reason"]?.string ?? "closed")
-      default: break
-      }
-    }
+    let sessionID = prepared.sessionID
+    let targetID = prepared.targetID
+    let events = prepared.events
     func send(_ method: String, _ params: CDPValue = .object([:])) async throws(BrowserError) -> CDPValue {
       try await connection.send(method, params, session: sessionID, timeout: timeout)
     }
-    var override: [String: CDPValue] = ["userAgent": .string(configuration.userAgent ?? browser.defaultUserAgent)]
-    if let language = configuration.acceptLanguage { override["acceptLanguage"] = .string(language) }
-    async let page = connection.result("Page.enable", session: sessionID, timeout: timeout)
-    async let network = connection.result("Network.enable", session: sessionID, timeout: timeout)
-    async let fetch = connection.result(
-      "Fetch.enable", ["patterns": [["urlPattern": "*", "requestStage": "Request"]]], session: sessionID,
-      timeout: timeout)
-    async let agent = connection.result(
-      "Network.setUserAgentOverride", .object(override), session: sessionID, timeout: timeout)
-    for answer in await [page, network, fetch, agent] { _ = try answer.get() }
-
     var loadTimedOut = false
     var selectorsTimedOut = false
     switch request.source {
@@ -286,5 +246,98 @@ struct PageRender {
         "script error: \(exception["exception"]?["description"]?.string ?? exception["text"]?.string ?? "?")")
     }
     return answer["result"]?["value"] ?? .null
+  }
+}
+
+/// A browser context with one attached blank page, ready to load a URL (see `PageRender.prepare`). Disposed of
+/// once: its context is closed, with the page.
+final class PreparedPage: @unchecked Sendable {
+  let browser: BrowserInstance
+  let contextID: String
+  let events = PageEvents()
+  private(set) var sessionID = ""
+  private(set) var targetID = ""
+  private let lock = NSLock()
+  private var disposed = false
+
+  init(browser: BrowserInstance, contextID: String) {
+    self.browser = browser
+    self.contextID = contextID
+  }
+
+  func dispose(timeout: Duration) async {
+    let first = lock.withLock {
+      defer { disposed = true }
+      return !disposed
+    }
+    guard first else { return }
+    let connection = browser.connection
+    if !sessionID.isEmpty { connection.removeHandler(session: sessionID) }
+    guard !connection.isClosed else { return }
+    _ = try? await connection.send(
+      "Target.disposeBrowserContext", ["browserContextId": .string(contextID)], timeout: timeout)
+  }
+
+  func open(configuration: BrowserConfiguration) async throws(BrowserError) {
+    let timeout = configuration.commandTimeout
+    let connection = browser.connection
+    // Independent commands are sent together: each round trip to a busy browser costs tens of milliseconds.
+    async let downloads = connection.result(
+      "Browser.setDownloadBehavior", ["behavior": "deny", "browserContextId": .string(contextID)], timeout: timeout)
+    async let created = connection.result(
+      "Target.createTarget", ["url": "about:blank", "browserContextId": .string(contextID)], timeout: timeout)
+    let (denied, opened) = await (downloads, created)
+    _ = try denied.get()
+    let target = try opened.get()
+    guard let targetID = target["targetId"]?.string else {
+      throw .protocolFailure("Target.createTarget gave no targetId")
+    }
+    let attached = try await connection.send(
+      "Target.attachToTarget", ["targetId": .string(targetID), "flatten": true], timeout: timeout)
+    guard let sessionID = attached["sessionId"]?.string else {
+      throw .protocolFailure("Target.attachToTarget gave no sessionId")
+    }
+    self.sessionID = sessionID
+    self.targetID = targetID
+    connection.setHandler(session: sessionID) { [connection, events] method, params in
+      switch method {
+      case "Page.loadEventFired": events.loadFired()
+      case "Page.frameStartedLoading" where params["frameId"]?.string == targetID: events.setLoading(true)
+      case "Page.frameStoppedLoading" where params["frameId"]?.string == targetID: events.setLoading(false)
+      case "Network.responseReceived"
+      where params["type"]?.string == "Document" && params["frameId"]?.string == targetID:
+        if let status = params["response"]?["status"]?.int {
+          events.document(status: status, url: params["response"]?["url"]?.string ?? "")
+        }
+      case "Fetch.requestPaused":
+        guard let id = params["requestId"]?.string else { return }
+        let url = params["request"]?["url"]?.string ?? ""
+        let mainFrame = params["frameId"]?.string == targetID && params["resourceType"]?.string == "Document"
+        if NavigationPolicy.allows(url, mainFrame: mainFrame) {
+          connection.post("Fetch.continueRequest", ["requestId": .string(id)], session: sessionID)
+        } else {
+          if mainFrame { events.block(url) }
+          connection.post(
+            "Fetch.failRequest", ["requestId": .string(id), "errorReason": "BlockedByClient"], session: sessionID)
+        }
+      case "Page.javascriptDialogOpening":
+        connection.post("Page.handleJavaScriptDialog", ["accept": false], session: sessionID)
+      case "Page.windowOpen":
+        break  // the pop-up's target is closed by the browser-wide handler
+      case "Inspector.targetCrashed": events.close("the page's renderer crashed")
+      case "PolicyWatch.closed": events.close(params["reason"]?.string ?? "closed")
+      default: break
+      }
+    }
+    var override: [String: CDPValue] = ["userAgent": .string(configuration.userAgent ?? browser.defaultUserAgent)]
+    if let language = configuration.acceptLanguage { override["acceptLanguage"] = .string(language) }
+    async let page = connection.result("Page.enable", session: sessionID, timeout: timeout)
+    async let network = connection.result("Network.enable", session: sessionID, timeout: timeout)
+    async let fetch = connection.result(
+      "Fetch.enable", ["patterns": [["urlPattern": "*", "requestStage": "Request"]]], session: sessionID,
+      timeout: timeout)
+    async let agent = connection.result(
+      "Network.setUserAgentOverride", .object(override), session: sessionID, timeout: timeout)
+    for answer in await [page, network, fetch, agent] { _ = try answer.get() }
   }
 }
