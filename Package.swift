@@ -10,13 +10,15 @@ import PackageDescription
 //   PolicyWatchFetch        libcurl: the one wrapper, the fetcher            ← Support
 //   PolicyWatchCSS          CSS selectors: parsed, translated to XPath       ← Support
 //   PolicyWatchDeclarations which page, which parts, since when              ← CSS
-//   PolicyWatchExtract      libxml2: pages into clauses, page health         ← Declarations, Text
+//   PolicyWatchPDF          poppler: a PDF's text in reading order, blocks
+//   PolicyWatchExtract      libxml2: pages (HTML, PDF) into clauses          ← Declarations, Text, PDF
 //   PolicyWatchStore        snapshots, versions, events, the timeline        ← Declarations, DataUse, Fetch
 //   PolicyWatchView         diffs, versions and feeds for people             ← Store
 //   PolicyWatchAlerts       alert messages, outbox, SMTP/webhook/executable  ← View, Fetch
 //   PolicyWatchConfig       policywatch.json                                 ← Alerts
 //   PolicyWatchCheck        check, replay, the recorder, fsck                ← Extract, Store, Alerts
 //   PolicyWatchSite         the static website of a store                    ← View
+//   PolicyWatchBrowser      headless Chromium over the DevTools pipe         (no dependency)
 //   PolicyWatch             the library product: re-exports the stages
 //
 // Each C library is a system target of its own; the shims Swift needs for it (variadic functions, macros, global
@@ -27,6 +29,7 @@ let package = Package(
     .executable(name: "policywatch", targets: ["PolicyWatchCLI"]),
     .library(name: "PolicyWatch", targets: ["PolicyWatch"]),
     .executable(name: "policywatch-bench", targets: ["PolicyWatchBench"]),
+    .library(name: "PolicyWatchBrowser", targets: ["PolicyWatchBrowser"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +51,8 @@ let package = Package(
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     // libexttextcat, for identifying a page's language from its text (`lang` is only a hint).
     .systemLibrary(name: "CExtTextCat", pkgConfig: "libexttextcat", providers: [.apt(["libexttextcat-dev"])]),
+    // poppler-glib, for the text of PDF documents (its shim keeps GLib types out of Swift).
+    .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
 
     // MARK: Stages
 
@@ -65,10 +70,12 @@ let package = Package(
     .target(name: "PolicyWatchFetch", dependencies: ["PolicyWatchSupport", "CCurl", "CCurlShims"]),
     .target(name: "PolicyWatchCSS", dependencies: ["PolicyWatchSupport"]),
     .target(name: "PolicyWatchDeclarations", dependencies: ["PolicyWatchCSS"]),
+    // A PDF's text in reading order, with headings, paragraphs, running headers and page numbers told apart.
+    .target(name: "PolicyWatchPDF", dependencies: ["CPoppler"]),
     .target(
       name: "PolicyWatchExtract",
       dependencies: [
-        "PolicyWatchText", "PolicyWatchDeclarations", "CLibXML2", "CLibXML2Shims", "CExtTextCat",
+        "PolicyWatchText", "PolicyWatchDeclarations", "PolicyWatchPDF", "CLibXML2", "CLibXML2Shims", "CExtTextCat",
       ]
     ),
     .target(
@@ -103,11 +110,15 @@ let package = Package(
     .executableTarget(
       name: "PolicyWatchCLI",
       dependencies: [
-        "PolicyWatch", "PolicyWatchSite",
+        "PolicyWatch", "PolicyWatchSite", "PolicyWatchBrowser",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // Headless Chromium over the DevTools pipe (pages that need scripts, bot walls, OTA filters). Depends on no
+    // other target: it takes URLs, selectors and filter source, and gives back serialised DOMs. The CLI plugs it
+    // into `check` through the `PageRenderer` protocol of PolicyWatchCheck.
+    .target(name: "PolicyWatchBrowser"),
     // The static website of the watch (`policywatch site`): pages, SVG timelines and feeds from a store.
     .target(name: "PolicyWatchSite", dependencies: ["PolicyWatchView"]),
     // Benchmarks behind the figures in closing notes (run by Scripts/bench-*.sh, in release mode).
@@ -125,6 +136,10 @@ let package = Package(
     .testTarget(
       name: "PolicyWatchSiteTests",
       dependencies: ["PolicyWatchSite", "PolicyWatch", "PolicyWatchCLI"]
+    ),
+    .testTarget(
+      name: "PolicyWatchBrowserTests",
+      dependencies: ["PolicyWatchBrowser", "PolicyWatchPDF", "PolicyWatch", "PolicyWatchCLI"]
     ),
   ],
   swiftLanguageModes: [.v6]

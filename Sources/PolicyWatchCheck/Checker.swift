@@ -20,6 +20,8 @@ public struct Checker: Sendable {
   /// 8.0–8.7 s, 8 threads no better than 6. Each runs on a thread of its own, not on Swift's cooperative pool
   /// (whose threads must not block).
   public var recordingWidth = 3 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+  /// Pages that need a browser (see `BrowserDecision`, `CheckerBrowser.swift`); nil: every page as fetched.
+  public var browser: BrowserSupport?
 
   public init(recorder: Recorder, fetcher: Fetcher) {
     self.recorder = recorder
@@ -77,6 +79,7 @@ public struct Checker: Sendable {
     var arrived: [Int: [String: FetchResult]] = [:]
     let width = recordingWidth
     let recorder = self.recorder
+    let checker = self
     await withTaskGroup(of: (Int, DocumentResult).self) { group in
       var running = 0
       var recording: [Int: String] = [:]
@@ -105,9 +108,12 @@ public struct Checker: Sendable {
         let index = owner.index
         recording[index] = name
         group.addTask {
+          let rendered = await checker.rendered(declaration, pages: pages)
           let done = await withCheckedContinuation { continuation in
             let thread = Thread {
-              continuation.resume(returning: Checker.record(declaration, pages: pages, recorder: recorder, time: now()))
+              continuation.resume(
+                returning: Checker.record(
+                  declaration, pages: pages, rendered: rendered, recorder: recorder, time: now()))
             }
             thread.name = "policywatch-record"
             thread.start()
@@ -126,23 +132,30 @@ public struct Checker: Sendable {
     }
   }
 
+  /// A fetch result as the recorder takes it.
+  static func pageFetch(_ page: PageDeclaration, _ result: FetchResult) -> PageFetch {
+    switch result.outcome {
+    case .fetched(let response):
+      return PageFetch(
+        id: page.id, url: page.fetch, status: response.status, validators: response.validators,
+        httpCharset: response.declaredCharset, bytes: response.body)
+    case .notModified(let response):
+      return PageFetch(id: page.id, url: page.fetch, status: 304, validators: response.validators)
+    case .failed(let error, let response):
+      return PageFetch(id: page.id, url: page.fetch, status: response?.status, error: error.description)
+    }
+  }
+
   static func record(
-    _ declaration: DocumentDeclaration, pages fetched: [String: FetchResult], recorder: Recorder, time: Date
+    _ declaration: DocumentDeclaration, pages fetched: [String: FetchResult], rendered: [String: PageFetch] = [:],
+    recorder: Recorder, time: Date
   ) -> DocumentResult {
     let pages = declaration.pages.map { page -> PageFetch in
+      if let page = rendered[page.id] { return page }
       guard let result = fetched[page.id] else {
         return PageFetch(id: page.id, url: page.fetch, error: "not fetched")
       }
-      switch result.outcome {
-      case .fetched(let response):
-        return PageFetch(
-          id: page.id, url: page.fetch, status: response.status, validators: response.validators,
-          httpCharset: response.declaredCharset, bytes: response.body)
-      case .notModified(let response):
-        return PageFetch(id: page.id, url: page.fetch, status: 304, validators: response.validators)
-      case .failed(let error, let response):
-        return PageFetch(id: page.id, url: page.fetch, status: response?.status, error: error.description)
-      }
+      return pageFetch(page, result)
     }
     do {
       let result = try recorder.record(Observation(time: time, declaration: declaration, pages: pages))

@@ -19,6 +19,8 @@ public struct PageFetch: Sendable {
   public var bytes: [UInt8]?
   /// Why the page could not be fetched (network or HTTP error), or nil.
   public var error: String?
+  /// What rendered `bytes` when a browser did ("Chrome/156.0.8078.114"); nil for bytes as served.
+  public var renderedBy: String?
 
   public init(
     id: String, url: String, status: Int? = nil, validators: Validators = Validators(), httpCharset: String? = nil,
@@ -127,7 +129,8 @@ public struct Recorder: Sendable {
     ) -> TimelineEntry {
       TimelineEntry(
         time: time, url: url, status: status, etag: etag, lastModified: lastModified, outcome: outcome, reason: reason,
-        snapshot: snapshot, kept: kept, version: version, pages: pages, events: events)
+        snapshot: snapshot, kept: kept, version: version, pages: pages, events: events,
+        rendered: observation.pages.lazy.compactMap(\.renderedBy).first)
     }
 
     /// Records an inaccessible or failed attempt; `candidate` names the text it showed, when it showed one.

@@ -68,6 +68,8 @@ public struct PolicyWatchConfig: Sendable {
     public var maxBody: Int?
     public var userAgent: String?
     public var acceptLanguage: String?
+    /// `fetch.browser`, `browserPages`, `browserSandbox`, `browserUser` (see `BrowserSettings.swift`).
+    public var browser = BrowserSettings()
     public init() {}
   }
 
@@ -199,6 +201,7 @@ public struct PolicyWatchConfig: Sendable {
       config.fetch.maxBody = fetch.integer("maxBody", range: 1...(1 << 32))
       config.fetch.userAgent = fetch.string("userAgent")
       config.fetch.acceptLanguage = fetch.string("acceptLanguage")
+      config.fetch.browser = BrowserSettings.parse(fetch)
       fetch.finish()
     }
     if let alerts = root.child("alerts") {

@@ -65,12 +65,12 @@ public enum DocumentExtractor {
     var language: String?
     var title: String?
     for page in declaration.pages {
-      guard let raw = pages[page.id] ?? (declaration.pages.count == 1 ? pages.values.first : nil) else {
+      guard var raw = pages[page.id] ?? (declaration.pages.count == 1 ? pages.values.first : nil) else {
         throw DocumentExtractionError(page: page.id, cause: "no snapshot of this page yet", selectorMissed: false)
       }
-      if raw.bytes.starts(with: Array("%PDF-".utf8)) {
-        throw DocumentExtractionError(
-          page: page.id, cause: "this page is a PDF, which PolicyWatch cannot read yet", selectorMissed: false)
+      if PDFPageReader.isPDF(raw.bytes) {
+        // Read by poppler into headings and paragraphs (Extract/PDF); the raw PDF stays the snapshot.
+        raw = RawPage(id: raw.id, bytes: try PDFPageReader.html(raw.bytes, page: page.id), httpCharset: "utf-8")
       }
       let select: [ExtractionRule]
       let remove: [ExtractionRule]

@@ -38,11 +38,14 @@ public struct TimelineEntry: Sendable, Codable, Equatable {
   public var pages: [String: String]?
   /// The events this attempt caused (a change, a flap, the start of an inaccessible streak…).
   public var events: [StoreEvent]?
+  /// The browser that rendered the snapshot ("Chrome/156.0.8078.114"), when a browser did.
+  public var rendered: String?
 
   package init(
     time: Date, url: String, status: Int? = nil, etag: String? = nil, lastModified: String? = nil,
     outcome: FetchAttemptOutcome, reason: String? = nil, snapshot: String? = nil, kept: Bool? = nil,
-    version: String? = nil, pages: [String: String]? = nil, events: [StoreEvent]? = nil
+    version: String? = nil, pages: [String: String]? = nil, events: [StoreEvent]? = nil,
+    rendered: String? = nil
   ) {
     self.time = time
     self.url = url
@@ -56,6 +59,7 @@ public struct TimelineEntry: Sendable, Codable, Equatable {
     self.version = version
     self.pages = pages
     self.events = events
+    self.rendered = rendered
   }
 }
 
