@@ -32,7 +32,7 @@ out="$root/.fuzz"
 here="$root/Scripts/fuzz"
 # The library's stages (one SwiftPM target each) are compiled here as one module, from copies whose
 # `import PolicyWatch…` lines are dropped (see build()).
-stages=(Support Text Diff DataUse Fetch CSS Declarations Extract Store View Alerts Config Check)
+stages=(Support Text Diff DataUse Fetch CSS Declarations PDF Extract Store View Alerts Config Check)
 
 case "$target" in
   html | css | dates | declarations | config | mime) targets=("$target") ;;
@@ -54,7 +54,7 @@ for tool in swiftc clang pkg-config; do
     exit 2
   fi
 done
-if ! pkg-config --exists libxml-2.0 libcurl libcrypto libzstd zlib libexttextcat; then
+if ! pkg-config --exists libxml-2.0 libcurl libcrypto libzstd zlib libexttextcat poppler-glib; then
   echo "fuzz.sh: pkg-config cannot find libxml-2.0, libcurl, libcrypto, libzstd, zlib and libexttextcat (Scripts/install-dependencies.sh)." >&2
   exit 2
 fi
@@ -114,8 +114,8 @@ build() {
   link_flags=()
   swift_c=()
   # zlib: the C shims hold the gzip reader of older stores' objects; libexttextcat: LanguageIdentifier.
-  read -r -a c_flags <<<"$(pkg-config --cflags libxml-2.0 libcurl libcrypto libzstd libexttextcat)"
-  read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl libcrypto libzstd zlib libexttextcat)"
+  read -r -a c_flags <<<"$(pkg-config --cflags libxml-2.0 libcurl libcrypto libzstd libexttextcat poppler-glib)"
+  read -r -a link_flags <<<"$(pkg-config --libs libxml-2.0 libcurl libcrypto libzstd zlib libexttextcat poppler-glib)"
   for flag in "${c_flags[@]}"; do swift_c+=(-Xcc "$flag"); done
   # SwiftPM generates the module maps of the C shim targets; outside SwiftPM we write the same ones.
   : >"$dir/modules/module.modulemap"
@@ -175,7 +175,7 @@ compile() {
   swiftc -swift-version 6 -O -g -sanitize=fuzzer,address -use-ld=lld -parse-as-library -module-name PolicyWatch \
     -package-name policywatch \
     -I "$root/Sources/CLibXML2" -I "$root/Sources/CCurl" -I "$root/Sources/CCrypto" -I "$root/Sources/CZstd" \
-    -I "$root/Sources/CExtTextCat" -I "$root/Sources/CZlib" \
+    -I "$root/Sources/CExtTextCat" -I "$root/Sources/CZlib" -I "$root/Sources/CPoppler" \
     -I "$root/Sources/CCurlShims/include" -I "$root/Sources/CLibXML2Shims/include" -I "$root/Sources/CZlibShims/include" \
     -Xcc -fmodule-map-file="$dir/modules/module.modulemap" "${swift_c[@]}" "${logging[@]}" \
     "$(harness_for "$name")" "$@" "${objects[@]}" "${link_flags[@]}" \

@@ -60,6 +60,9 @@ public struct AlertComposer: Sendable {
 
   // MARK: One event
 
+  /// The alert for one event: subject, plain text, HTML and JSON, with the new data-use language first.
+  /// - Parameter event: a `change`, `inaccessible`, `first` or technical event of the store.
+  /// - Returns: the message, ready for any channel.
   public func message(for event: StoreEvent) -> AlertMessage {
     let findings = event.dataUse ?? []
     let categories = Self.subjectCategories(findings)

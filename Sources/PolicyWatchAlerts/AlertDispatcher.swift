@@ -26,6 +26,7 @@ public struct AlertDispatcher {
     self.composer = AlertComposer(store: store)
   }
 
+  /// What a dispatch did: the alerts queued, the outbox flush, and the problems met.
   public struct Report: Sendable {
     /// Alerts written to the outbox by this dispatch.
     public var queued: [OutboxEntry] = []

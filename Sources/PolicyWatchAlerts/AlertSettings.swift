@@ -17,6 +17,7 @@ public struct AlertSettings: Sendable {
 
   public init(channels: [AlertChannelConfig] = []) { self.channels = channels }
 
+  /// The channel called `name`, if there is one.
   public func channel(named name: String) -> AlertChannelConfig? { channels.first { $0.name == name } }
 
 }
@@ -41,6 +42,10 @@ public enum AlertTransport: Sendable {
   case webhook(WebhookChannel)
   case exec(ExecutableChannel)
 
+  /// Delivers one message through this channel.
+  /// - Parameter message: the alert.
+  /// - Returns: what the receiving end answered.
+  /// - Throws: `AlertDeliveryError` saying what failed (transport, TLS, refusal, a hook's exit status…).
   @discardableResult
   public func send(_ message: AlertMessage) throws(AlertDeliveryError) -> AlertDeliveryReceipt {
     switch self {
@@ -108,6 +113,7 @@ public struct AlertRules: Sendable, Equatable {
     }
   }
 
+  /// Whether `documents` includes this document (by its service, or by `Service/Document`), or is empty.
   public func covers(service: String, document: String) -> Bool {
     documents.isEmpty || documents.contains { $0 == service || $0 == "\(service)/\(document)" }
   }

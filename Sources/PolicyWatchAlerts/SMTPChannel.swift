@@ -8,6 +8,7 @@ import PolicyWatchFetch
 /// delivery would leave the outbox unable to tell who still needs it. (libcurl's CURLOPT_MAIL_RCPT_ALLOWFAILS
 /// stays off.)
 public struct SMTPChannel: Sendable {
+  /// Whether the connection to an `smtp://` server must be upgraded with STARTTLS.
   public enum TLSMode: String, Sendable, Equatable {
     /// STARTTLS must succeed (CURLUSESSL_ALL); a server that does not offer it fails with `.tls`.
     case required

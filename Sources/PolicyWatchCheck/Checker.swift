@@ -28,6 +28,7 @@ public struct Checker: Sendable {
     self.fetcher = fetcher
   }
 
+  /// What a check did with one document: the fetch outcome, the events it caused, why it failed if it did.
   public struct DocumentResult: Sendable {
     public var service: String
     public var document: String

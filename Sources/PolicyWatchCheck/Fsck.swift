@@ -16,6 +16,7 @@ public enum Fsck {
     public var recovery: String
   }
 
+  /// What `fsck` found: how much it read, the damage and the warnings, and what `--repair` did.
   public struct Report: Sendable {
     public var documents = 0
     public var timelineEntries = 0

@@ -21,12 +21,14 @@ public struct Replayer: Sendable {
     self.recorder = recorder
   }
 
+  /// A replay folder that cannot be replayed, and why.
   public struct ReplayError: Error, CustomStringConvertible {
     public var directory: String
     public var message: String
     public var description: String { "\(directory): \(message)" }
   }
 
+  /// What the replay of one folder recorded.
   public struct Summary: Sendable {
     public var service: String
     public var document: String
@@ -71,6 +73,12 @@ public struct Replayer: Sendable {
     }
   }
 
+  /// Records the history of one replay folder (`declaration.json` and `snapshots/`) into the store, oldest first.
+  /// - Parameters:
+  ///   - directory: the replay folder.
+  ///   - progress: called after each snapshot is recorded.
+  /// - Returns: what was recorded.
+  /// - Throws: `ReplayError` when the folder or its declaration cannot be read; store errors as `StoreIOError`.
   public func replay(directory: String, progress: ((RecordResult) -> Void)? = nil) throws -> Summary {
     try replay(directory: directory, declaration: nil, progress: progress)
   }

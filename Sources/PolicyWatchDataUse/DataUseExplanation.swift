@@ -13,6 +13,7 @@ public struct DataUseExplanation: Sendable {
     public var outcome: String
   }
 
+  /// One sentence of the text and the steps the classifier took on it.
   public struct Sentence: Sendable {
     public var text: String
     /// Why the sentence was not classified, if it was not.
@@ -27,6 +28,7 @@ public struct DataUseExplanation: Sendable {
   /// features that weighed most.
   public var model: [ModelEvidence] = []
 
+  /// The learned model's verdict on one category: its probability, the threshold it must reach, and why.
   public struct ModelEvidence: Sendable {
     public var category: String
     public var probability: Double

@@ -48,6 +48,7 @@ public enum SelectorSpec: Sendable, Hashable, Codable {
 /// element matching `h1` (included); `.after("h1")` starts right after it. `end` likewise: `.before` stops before
 /// the element (excluded), `.after` stops after it (included).
 public struct RangeSelector: Sendable, Hashable, Codable {
+  /// One end of a range: just before, or just after, the element a CSS selector matches.
   public enum Boundary: Sendable, Hashable, Codable {
     case before(String)
     case after(String)

@@ -142,6 +142,13 @@ public struct ClauseDiff: Sendable {
     self.counts = counts
   }
 
+  /// Aligns two versions clause by clause: which clauses are unchanged, modified (with word edits), moved, split,
+  /// merged, added or removed, and which headings were renamed.
+  /// - Parameters:
+  ///   - old: the clauses of the earlier version.
+  ///   - new: the clauses of the later version.
+  ///   - options: thresholds of the alignment.
+  /// - Returns: the changes.
   public static func compare(old: [Clause], new: [Clause], options: Options = Options()) -> ClauseDiff {
     var differ = ClauseDiffer(old: old, new: new, options: options)
     return ClauseDiff(changes: differ.run())

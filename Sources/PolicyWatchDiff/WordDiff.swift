@@ -39,6 +39,8 @@ public struct WordEdit: Sendable, Hashable, Codable {
 /// Cost: one pass over the UTF-8 bytes of each text (no `Character` iteration, no String per token), Myers on
 /// `Int` ids in buffers that a caller diffing many clauses reuses (`WordDiffScratch`), and one String per run.
 public enum WordDiff {
+  /// The word edits that turn `old` into `new` (the rules above).
+  /// - Returns: equal, deleted and inserted runs, in text order.
   public static func diff(_ old: String, _ new: String) -> [WordEdit] {
     var scratch = WordDiffScratch()
     return diffWithCounts(old, new, scratch: &scratch).edits

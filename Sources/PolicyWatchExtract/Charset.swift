@@ -23,6 +23,7 @@ public enum CharsetSource: String, Sendable, Codable {
 /// WHATWG Encoding standard maps them (`iso-8859-1` and `us-ascii` mean windows-1252). Bytes that are invalid in
 /// the charset become U+FFFD, so the result is valid UTF-8 whatever the input.
 public enum CharsetDecoder {
+  /// A page decoded to UTF-8, with the charset used and where it was found.
   public struct Decoded: Sendable {
     /// Valid UTF-8, without a byte order mark.
     public var utf8: [UInt8]
@@ -33,6 +34,11 @@ public enum CharsetDecoder {
     public var hadInvalidBytes: Bool
   }
 
+  /// Decodes a page to UTF-8, choosing the charset as described above.
+  /// - Parameters:
+  ///   - bytes: the page as served.
+  ///   - httpCharset: the charset of the `Content-Type` header, if any.
+  /// - Returns: valid UTF-8 (bytes that do not decode are replaced), the charset and its source.
   public static func decode(_ bytes: [UInt8], httpCharset: String?) -> Decoded {
     var body = bytes[...]
     var charset = "utf-8"

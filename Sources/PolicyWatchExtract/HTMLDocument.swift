@@ -190,6 +190,7 @@ public struct HTMLNode {
     return String(cString: content)
   }
 
+  /// The value of the attribute `name` of this element, or nil when it has none.
   public func attribute(_ name: String) -> String? {
     guard let value = xmlGetProp(pointer, name) else { return nil }
     defer { pw_xml_free(value) }

@@ -65,6 +65,16 @@ public struct ExtractedPage: Sendable {
 /// levels of nesting cannot overflow a stack), dropping what a browser does not show, and cut the text into
 /// clauses at block boundaries.
 public enum PageExtractor {
+  /// Parses one HTML page and reads its clauses.
+  /// - Parameters:
+  ///   - bytes: the page as served.
+  ///   - httpCharset: the charset of the `Content-Type` header, if any (a byte order mark still wins).
+  ///   - select: the parts of the page that hold the document (none: the whole body).
+  ///   - remove: the parts to leave out (menus, banners), applied before `select`.
+  ///   - source: the page's URL, to make relative links absolute.
+  ///   - stripScripts: whether script and style contents are cut before parsing (faster; they are never text).
+  /// - Returns: the clauses, the title, the language and the declared dates of the page.
+  /// - Throws: `ExtractionError` when the bytes are not HTML, a selector is invalid or matches nothing.
   public static func extract(
     bytes: [UInt8], httpCharset: String? = nil, select: [ExtractionRule] = [], remove: [ExtractionRule] = [],
     source: String? = nil, stripScripts: Bool = true

@@ -58,6 +58,7 @@ public struct FetchConfiguration: Sendable {
   public init() {}
 }
 
+/// One response header line, as received.
 public struct HTTPHeader: Sendable, Hashable, Codable {
   public var name: String
   public var value: String
@@ -159,6 +160,7 @@ public enum FetchOutcome: Sendable {
   case failed(FetchError, response: FetchResponse?)
 }
 
+/// The outcome of one request: the response or the error, with the attempts and redirects it took.
 public struct FetchResult: Sendable {
   public var request: FetchRequest
   public var outcome: FetchOutcome

@@ -25,6 +25,7 @@ public final class SnapshotStore: @unchecked Sendable {
   public static let format = "policywatch-store"
   public static let formatVersion = 1
 
+  /// Why a store cannot be opened: the folder is not a store, or it cannot be read or created.
   public enum OpenError: Error, CustomStringConvertible {
     case notAStore(String)
     case io(StoreIOError)
@@ -62,6 +63,7 @@ public final class SnapshotStore: @unchecked Sendable {
 
   // MARK: Documents
 
+  /// A document of the store: its service and its name (`Service/Document`).
   public struct DocumentRef: Sendable, Hashable, Codable, Comparable {
     public var service: String
     public var document: String
@@ -225,6 +227,11 @@ public final class SnapshotStore: @unchecked Sendable {
 
   // MARK: Versions and objects
 
+  /// The stored version `id` of a document.
+  /// - Parameters:
+  ///   - id: a version id.
+  ///   - ref: the document.
+  /// - Returns: the record, or nil when it is not stored or cannot be read.
   public func version(_ id: String, of ref: DocumentRef) -> VersionRecord? {
     guard let bytes = FileIO.read("\(directory(ref))/versions/\(id).json") else { return nil }
     return VersionRecord.fromStoreJSON(bytes)

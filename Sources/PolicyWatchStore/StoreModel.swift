@@ -68,6 +68,7 @@ public enum EventKind: String, Sendable, Codable, CaseIterable {
   case first, change, flap, technical, inaccessible, recovered
 }
 
+/// How many clauses a change added, removed and modified.
 public struct ClauseCounts: Sendable, Codable, Equatable {
   public var added = 0
   public var removed = 0

@@ -6,6 +6,9 @@ import PolicyWatchSupport
 /// appear); a leading `.` is encoded (no `.`, `..` or hidden files); Windows device names get a `%` suffix; long
 /// names are cut and given a hash suffix. The mapping is injective, and `document.json` keeps the real names.
 public enum StoreNames {
+  /// A service or document name as one safe path component (the rules above).
+  /// - Parameter name: a service or document name, as declared.
+  /// - Returns: the component; two different names never give the same one.
   public static func component(_ name: String) -> String {
     var output = ""
     for byte in name.utf8 {

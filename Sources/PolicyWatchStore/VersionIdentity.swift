@@ -13,6 +13,10 @@ import PolicyWatchText
 /// line ("Previous version") is interface text. Clause order does not count: the same clauses in another order (a
 /// layout change) are the same version. Link targets and markup never reach the keys.
 public enum VersionIdentity {
+  /// The id of the version these clauses make: 20 hex digits of the SHA-256 of their identity keys, sorted, so
+  /// the same text gives the same id whatever the order it was extracted in (interface text left out).
+  /// - Parameter clauses: the clauses of one extracted document.
+  /// - Returns: the version id.
   public static func id(of clauses: [Clause]) -> String {
     let keys = identityKeys(of: clauses).sorted()
     return String(SHA256.hex(keys.joined(separator: "\n")).prefix(20))

@@ -245,6 +245,7 @@ public final class StoreLock {
   private let descriptor: Int32
   public let path: String
 
+  /// Why the store's lock could not be taken: another process holds it, or the lock file cannot be written.
   public enum LockError: Error, CustomStringConvertible {
     case held(path: String, holder: String)
     case io(StoreIOError)

@@ -22,6 +22,7 @@ public struct StderrLogHandler: LogHandler {
     set { metadata[key] = newValue }
   }
 
+  /// Writes one record as `policywatch: LEVEL: message (metadata)` to standard error.
   public func log(event: LogEvent) {
     let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
     let context =

@@ -30,6 +30,11 @@ public struct AtomFeed: Sendable {
     self.limit = limit
   }
 
+  /// The feed of the newest `limit` changes among `events`, each with its HTML diff.
+  /// - Parameters:
+  ///   - store: where the versions of the changes are read.
+  ///   - events: the events to publish (only `change` events become entries).
+  /// - Returns: the Atom document (RFC 4287).
   public func render(store: SnapshotStore, events: [StoreEvent]) -> String {
     let changes = Array(events.filter { $0.kind == .change }.suffix(max(0, limit)).reversed())
     let newest = changes.first?.firstSeen ?? events.map(\.firstSeen).max() ?? Date(timeIntervalSince1970: 0)

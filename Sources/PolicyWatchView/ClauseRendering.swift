@@ -2,6 +2,7 @@ import PolicyWatchText
 
 /// Renders clauses for people: Markdown (headings, nested lists, tables, links) and plain text with section paths.
 public enum ClauseRendering {
+  /// Clauses as Markdown: headings as headings, list items as list items, paragraphs as paragraphs.
   public static func markdown(_ clauses: [Clause]) -> String {
     var lines: [String] = []
     var previous: ClauseKind?

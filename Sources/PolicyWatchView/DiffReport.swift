@@ -10,6 +10,7 @@ import PolicyWatchText
 public struct DiffReport: Sendable, Codable, Equatable {
   public static let schemaName = "policywatch-diff/1"
 
+  /// One of the two versions compared.
   public struct Side: Sendable, Codable, Equatable {
     public var version: String
     public var firstSeen: Date
@@ -21,6 +22,7 @@ public struct DiffReport: Sendable, Codable, Equatable {
     public var title: String?
   }
 
+  /// A date the document declares: its kind (effective, updated), the date, and the words that state it.
   public struct DeclaredDateSummary: Sendable, Codable, Equatable {
     public var kind: String
     public var date: String

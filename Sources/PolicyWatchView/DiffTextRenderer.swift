@@ -127,6 +127,11 @@ extension DiffReport.Entry {
 
 /// The terminal views of a diff: unified (one column, word changes inline) and side by side.
 public enum DiffTextRenderer {
+  /// A diff for a terminal: header, data-use lines, then clauses inline or side by side.
+  /// - Parameters:
+  ///   - report: the diff.
+  ///   - options: colour, width, layout, context.
+  /// - Returns: the text, lines ending in newlines.
   public static func render(_ report: DiffReport, options: DiffViewOptions) -> String {
     let painter = Painter(color: options.color)
     var lines = header(report, painter: painter)

@@ -4,6 +4,7 @@ import PolicyWatchStore
 
 /// One-line, human descriptions of events (for `check`, `replay` and `log` text output).
 public enum EventFormatting {
+  /// One event as one line for people: minute, document, kind, clause counts, dates, flags, data-use labels.
   public static func line(_ event: StoreEvent) -> String {
     var parts = [
       minute(event.firstSeen),
@@ -24,6 +25,7 @@ public enum EventFormatting {
     return parts.joined(separator: "  ")
   }
 
+  /// One event as one line of JSON (the `events.jsonl` schema).
   public static func json(_ event: StoreEvent) -> String { StoreJSON.line(event) }
 
   /// `2024-09-19 06:10Z`: the minute, in UTC, as text outputs write it.

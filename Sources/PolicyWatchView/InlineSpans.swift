@@ -2,6 +2,7 @@ import PolicyWatchText
 
 /// A run of clause text with its role in the diff: what every renderer (ANSI, plain, Markdown, HTML) styles.
 public struct InlineSpan: Sendable, Equatable {
+  /// What a span of text is in a diff line.
   public enum Role: Sendable, Equatable {
     /// Text present in both versions (or the whole text of an added, removed, moved or context clause).
     case text

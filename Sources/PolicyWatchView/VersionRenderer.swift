@@ -5,10 +5,18 @@ import PolicyWatchText
 
 /// `policywatch show`: one version as a person reads it, with its section structure and declared dates.
 public enum VersionRenderer {
+  /// How `show` prints a version.
   public enum Format: String, Sendable, CaseIterable {
     case text, markdown, json
   }
 
+  /// One version as a person reads it (or as JSON).
+  /// - Parameters:
+  ///   - record: the version.
+  ///   - state: where it stands in the timeline (first seen, current…), when known.
+  ///   - format: text, Markdown or JSON.
+  ///   - color: ANSI colours in text.
+  /// - Returns: the rendered version.
   public static func render(_ record: VersionRecord, state: VersionState?, format: Format, color: Bool = false)
     -> String
   {

@@ -116,6 +116,7 @@ public struct VersionResolver: Sendable {
     return StoreJSON.parse(text + "T23:59:59Z")
   }
 
+  /// The stored version `version` of the resolved document, or nil when it is not stored.
   public func record(_ version: String) -> VersionRecord? { store.version(version, of: ref) }
 }
 

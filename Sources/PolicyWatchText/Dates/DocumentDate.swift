@@ -23,6 +23,11 @@ public enum DocumentDate {
   /// A paragraph this long is body text (shorter ones in an opening are menus, links and notes).
   static let bodyBytes = 100
 
+  /// The document's own date among the dates found in it, by the ranks above.
+  /// - Parameters:
+  ///   - dates: the declared dates found in the text.
+  ///   - clauses: the document's clauses, to tell where each date stands.
+  /// - Returns: the date to show with the version, or nil.
   public static func choose(_ dates: [DeclaredDate], clauses: [Clause]) -> DeclaredDate? {
     guard !dates.isEmpty else { return nil }
     let places = self.places(clauses)

@@ -11,6 +11,7 @@ import Foundation
 /// (`ListMarkers`: numbering that changes style is not a change of text). Case is kept: a change of case is shown,
 /// but `TextNormalization.looseKey` folds it.
 public enum TextNormalization {
+  /// The comparison key of a text (the rules above): texts that read the same get the same key.
   public static func key(_ text: String) -> String {
     // Most clauses come out of extraction already in key form (ASCII, whitespace collapsed, no marker): return
     // them as they are, without building a copy (`normalizedKey` is the definition).
