@@ -3,7 +3,7 @@
 // Compiled into the PolicyWatch module itself (`-module-name PolicyWatch`). The input is a configuration file's
 // text, read by `PolicyWatchConfig.parse` (what every command does with --config) and by `loadLocations` (what the
 // commands that only read the store do), with an environment that holds a secret in two variables.
-// Checks: nothing traps; every problem names the file and says something; no problem, and no description of a
+// Checks: nothing traps; every problem names the file, its line and column, and says something; no problem, and no description of a
 // channel, ever shows a secret's value; a valid configuration has channels with unique names and valid rules, and
 // `loadLocations` agrees with it on the store and the declarations.
 
@@ -26,6 +26,7 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for problem in error.errors {
       precondition(problem.file == file, "a problem names another file: \(problem)")
       precondition(!problem.message.isEmpty, "a problem without a message")
+      precondition(problem.line != nil && problem.column != nil, "a problem without its line and column")
       precondition(!problem.description.contains(secret), "a problem shows the secret: \(problem)")
     }
   }

@@ -18,7 +18,7 @@ extension AlertSettings {
     var names = Set<String>()
     for channel in reader.children("channels") ?? [] {
       // Names must be unique even among channels with other problems, so every error shows at once.
-      if let name = channel.peek("name") as? String, !names.insert(name).inserted {
+      if let name = channel.node("name")?.string, !names.insert(name).inserted {
         channel.fail("name", "another channel is already called \(name)")
       }
       if let parsed = AlertChannelConfig.parse(channel, settings: settings, context: context) {
@@ -192,7 +192,7 @@ extension AlertRules {
 extension ConfigReader {
   /// The string at `key` when it is one, without reporting a type error (for keys that take a string or a list).
   func string(ifString key: String) -> String? {
-    guard peek(key) is String else { return nil }
+    guard node(key)?.string != nil else { return nil }
     return string(key)
   }
 }

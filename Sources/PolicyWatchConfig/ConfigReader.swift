@@ -1,26 +1,37 @@
 import Foundation
 import PolicyWatchSupport
 
-/// Why a configuration file cannot be used: the file, the key path (`alerts.channels[0].smtp.to[1]`) and the
-/// cause. Never contains a secret's value: secrets are named by their variable or file, not shown.
+/// Why a configuration file cannot be used: the file, the line and column, the key path
+/// (`alerts.channels[0].smtp.to[1]`) and the cause. Never contains a secret's value: secrets are named by their
+/// variable or file, not shown.
 public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
   public var file: String
+  /// 1-based line and column (in bytes) of the value, key or object at fault; nil when the file could not be read.
+  public var line: Int?
+  public var column: Int?
   /// Dotted key path with array indices; empty for the whole file.
   public var keyPath: String
   public var message: String
 
-  public init(file: String, keyPath: String, message: String) {
+  public init(file: String, line: Int? = nil, column: Int? = nil, keyPath: String, message: String) {
     self.file = file
+    self.line = line
+    self.column = column
     self.keyPath = keyPath
     self.message = message
   }
 
+  /// `FILE:LINE:COLUMN: KEY.PATH: cause`, as compilers write it (the position and key path left out when unknown).
   public var description: String {
-    keyPath.isEmpty ? "\(file): \(message)" : "\(file): \(keyPath): \(message)"
+    var text = file
+    if let line, let column { text += ":\(line):\(column)" }
+    if !keyPath.isEmpty { text += ": \(keyPath)" }
+    return text + ": " + message
   }
 }
 
-/// A typed walk over a parsed JSON object that records where it is, so every error names its key path, and
+/// A typed walk over a parsed JSON object (`JSONText`, so `true` is never a number nor `1` a boolean, and a
+/// duplicate key is refused) that records where it is, so every error names its line, column and key path, and
 /// that reports keys nobody read (typos such as `pasword`) instead of ignoring them.
 ///
 /// Hand-written rather than `Codable`: `DecodingError` names neither unknown keys nor the file, and its
@@ -28,42 +39,95 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 final class ConfigReader {
   let file: String
   let path: String
-  private let object: [String: Any]
+  /// The object read, with its members in file order.
+  let object: JSONNode
+  private let members: [JSONNode.Member]
   private var read: Set<String> = []
-  /// Errors collected so far (shared by nested readers), in the order found.
+  /// Errors collected so far (shared by nested readers), in the order found, and the file's bytes for positions.
   private let sink: ErrorSink
 
   final class ErrorSink {
     var errors: [ConfigError] = []
+    /// The configuration file's text, to turn byte offsets into lines and columns.
+    let bytes: [UInt8]
+    init(bytes: [UInt8] = []) { self.bytes = bytes }
   }
 
-  init(file: String, path: String, object: [String: Any], sink: ErrorSink) {
+  /// A reader of `object`, which must be a JSON object (anything else reads as an empty one).
+  init(file: String, path: String, object: JSONNode, sink: ErrorSink) {
     self.file = file
     self.path = path
     self.object = object
+    self.members = object.members ?? []
     self.sink = sink
   }
 
   func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+  /// Records a problem at `key` (a key of this object, or a path below it such as `to[1]` or `headers.X-Key`), or
+  /// at the object itself when `key` is nil. The position is that of the value at `key` when there is one, else
+  /// that of this object (a missing key is reported where it should be).
   func fail(_ key: String?, _ message: String) {
-    sink.errors.append(ConfigError(file: file, keyPath: key.map(keyPath) ?? path, message: message))
+    let offset = key.flatMap(locate)?.offset ?? object.offset
+    report(key.map(keyPath) ?? path, message, offset: offset)
   }
 
-  func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
+  private func report(_ keyPath: String, _ message: String, offset: Int) {
+    let (line, column) = JSONText.lineAndColumn(of: offset, in: sink.bytes)
+    sink.errors.append(ConfigError(file: file, line: line, column: column, keyPath: keyPath, message: message))
+  }
 
-  /// The raw value at `key`, without marking it read.
-  func peek(_ key: String) -> Any? { object[key] }
+  /// The node at `key`, or at a path below it written as in messages (`argv[0]`, `headers.X-Key`).
+  private func locate(_ key: String) -> JSONNode? {
+    if let member = member(key) { return member.value }
+    guard let split = key.firstIndex(where: { $0 == "[" || $0 == "." }),
+      var current = member(String(key[..<split]))?.value
+    else { return nil }
+    var rest = key[split...]
+    while let first = rest.first {
+      if first == "[", let close = rest.firstIndex(of: "]"),
+        let index = Int(rest[rest.index(after: rest.startIndex)..<close])
+      {
+        guard let elements = current.array, elements.indices.contains(index) else { return current }
+        current = elements[index]
+        rest = rest[rest.index(after: close)...]
+      } else if first == "." {
+        let name = rest.dropFirst().prefix { $0 != "." && $0 != "[" }
+        guard let next = current[String(name)] else { return current }
+        current = next
+        rest = rest.dropFirst(1 + name.count)
+      } else {
+        return current
+      }
+    }
+    return current
+  }
 
-  private func value(_ key: String) -> Any? {
+  private func member(_ key: String) -> JSONNode.Member? { members.first { $0.key == key } }
+
+  func has(_ key: String) -> Bool {
+    guard let value = member(key)?.value else { return false }
+    if case .null = value.value { return false }
+    return true
+  }
+
+  /// The value at `key` as Swift values (`String`, `Double`, `Bool`, `[Any]`, `[String: Any]`, `NSNull` for
+  /// null), without marking it read. `node(key)` gives the same value typed, with its position.
+  func peek(_ key: String) -> Any? { node(key).map(Self.plain) }
+
+  /// The JSON value at `key`, without marking it read.
+  func node(_ key: String) -> JSONNode? { member(key)?.value }
+
+  private func value(_ key: String) -> JSONNode? {
     read.insert(key)
-    guard let value = object[key], !(value is NSNull) else { return nil }
+    guard let value = member(key)?.value else { return nil }
+    if case .null = value.value { return nil }
     return value
   }
 
   func string(_ key: String) -> String? {
     guard let value = value(key) else { return nil }
-    guard let text = value as? String else {
+    guard let text = value.string else {
       fail(key, "expected a string, found \(Self.describe(value))")
       return nil
     }
@@ -72,14 +136,14 @@ final class ConfigReader {
 
   func strings(_ key: String) -> [String]? {
     guard let value = value(key) else { return nil }
-    if let single = value as? String { return [single] }
-    guard let array = value as? [Any] else {
+    if let single = value.string { return [single] }
+    guard let array = value.array else {
       fail(key, "expected a list of strings, found \(Self.describe(value))")
       return nil
     }
     var result: [String] = []
     for (index, element) in array.enumerated() {
-      guard let text = element as? String else {
+      guard let text = element.string else {
         fail("\(key)[\(index)]", "expected a string, found \(Self.describe(element))")
         continue
       }
@@ -90,11 +154,10 @@ final class ConfigReader {
 
   func number(_ key: String, range: ClosedRange<Double>) -> Double? {
     guard let value = value(key) else { return nil }
-    guard let number = value as? NSNumber, !Self.isBool(number) else {
+    guard let double = value.number else {
       fail(key, "expected a number, found \(Self.describe(value))")
       return nil
     }
-    let double = number.doubleValue
     guard range.contains(double) else {
       fail(
         key,
@@ -115,77 +178,91 @@ final class ConfigReader {
 
   func bool(_ key: String) -> Bool? {
     guard let value = value(key) else { return nil }
-    guard let number = value as? NSNumber, Self.isBool(number) else {
+    guard let flag = value.bool else {
       fail(key, "expected true or false, found \(Self.describe(value))")
       return nil
     }
-    return number.boolValue
+    return flag
   }
 
   func dictionaryOfStrings(_ key: String) -> [String: String]? {
     guard let value = value(key) else { return nil }
-    guard let dictionary = value as? [String: Any] else {
+    guard let members = value.members else {
       fail(key, "expected an object of strings, found \(Self.describe(value))")
       return nil
     }
     var result: [String: String] = [:]
-    for (name, element) in dictionary {
-      guard let text = element as? String else {
-        fail("\(key).\(name)", "expected a string, found \(Self.describe(element))")
+    for member in members {
+      guard let text = member.value.string else {
+        report(
+          keyPath("\(key).\(member.key)"), "expected a string, found \(Self.describe(member.value))",
+          offset: member.value.offset)
         continue
       }
-      result[name] = text
+      result[member.key] = text
     }
     return result
   }
 
   func child(_ key: String) -> ConfigReader? {
     guard let value = value(key) else { return nil }
-    guard let dictionary = value as? [String: Any] else {
+    guard value.members != nil else {
       fail(key, "expected an object, found \(Self.describe(value))")
       return nil
     }
-    return ConfigReader(file: file, path: keyPath(key), object: dictionary, sink: sink)
+    return ConfigReader(file: file, path: keyPath(key), object: value, sink: sink)
   }
 
   func children(_ key: String) -> [ConfigReader]? {
     guard let value = value(key) else { return nil }
-    guard let array = value as? [Any] else {
+    guard let array = value.array else {
       fail(key, "expected a list of objects, found \(Self.describe(value))")
       return nil
     }
     var result: [ConfigReader] = []
     for (index, element) in array.enumerated() {
-      guard let dictionary = element as? [String: Any] else {
+      guard element.members != nil else {
         fail("\(key)[\(index)]", "expected an object, found \(Self.describe(element))")
         continue
       }
-      result.append(ConfigReader(file: file, path: keyPath("\(key)[\(index)]"), object: dictionary, sink: sink))
+      result.append(ConfigReader(file: file, path: keyPath("\(key)[\(index)]"), object: element, sink: sink))
     }
     return result
   }
 
-  /// Reports every key that was not read (keys starting with `_` or `//` are comments and allowed).
+  /// Reports every key that was not read (keys starting with `_` or `//` are comments and allowed), in file order,
+  /// at the key's own position.
   func finish() {
-    for key in object.keys.sorted() where !read.contains(key) && !key.hasPrefix("_") && !key.hasPrefix("//") {
+    for member in members where !read.contains(member.key) && !member.key.hasPrefix("_") && !member.key.hasPrefix("//")
+    {
+      let key = member.key
       let near = read.filter { EditDistance.between($0.lowercased(), key.lowercased()) <= 2 }.sorted().first
-      fail(key, "unknown key" + (near.map { " (did you mean \"\($0)\"?)" } ?? ""))
+      report(keyPath(key), "unknown key" + (near.map { " (did you mean \"\($0)\"?)" } ?? ""), offset: member.keyOffset)
     }
   }
 
-  /// JSONSerialization gives `true`/`false` as a boolean NSNumber whose Objective-C type is "c" (char); numbers
-  /// are never "c", so this tells `true` from `1`.
-  static func isBool(_ number: NSNumber) -> Bool {
-    String(cString: number.objCType) == "c"
+  /// The value in words for messages: `true`, `the number 3`, `a string`…
+  static func describe(_ node: JSONNode) -> String {
+    switch node.value {
+    case .bool(let flag): "\(flag)"
+    case .number(let number): "the number \(format(number))"
+    case .string: "a string"
+    case .array: "a list"
+    case .object: "an object"
+    case .null: "null"
+    }
   }
 
-  static func describe(_ value: Any) -> String {
-    switch value {
-    case let number as NSNumber: return isBool(number) ? "\(number.boolValue)" : "the number \(number)"
-    case is String: return "a string"
-    case is [Any]: return "a list"
-    case is [String: Any]: return "an object"
-    default: return "null"
+  /// A JSON value as the Swift values `peek` promises.
+  static func plain(_ node: JSONNode) -> Any {
+    switch node.value {
+    case .null: NSNull()
+    case .bool(let flag): flag
+    case .number(let number): number
+    case .string(let text): text
+    case .array(let elements): elements.map(plain)
+    case .object(let members):
+      Dictionary(members.map { ($0.key, plain($0.value)) }, uniquingKeysWith: { first, _ in first })
     }
   }
 

@@ -1,12 +1,14 @@
 import Foundation
 import PolicyWatchAlerts
 import PolicyWatchDataUse
+import PolicyWatchSupport
 
 /// The configuration file: where the declarations and the store are, fetch settings, and alert channels with
 /// their rules. JSON (see README.md, *Configuration*, for a full example).
 ///
-/// JSON rather than TOML: the declarations (Open Terms Archive) and the store are JSON already, Foundation reads
-/// it with no extra dependency, and the reader below reports unknown keys, so the usual objection (no comments,
+/// JSON rather than TOML: the declarations (Open Terms Archive) and the store are JSON already, `JSONText` reads it
+/// with no extra dependency (with line and column in errors, duplicate keys refused), and the reader below reports
+/// unknown keys, so the usual objection (no comments,
 /// typos pass silently) is half met: keys starting with `_` or `//` are comments, any other unknown key is an
 /// error. Relative paths in the file are relative to the file's own folder.
 public struct PolicyWatchConfig: Sendable {
@@ -159,17 +161,8 @@ public struct PolicyWatchConfig: Sendable {
     }
     let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     let context = ConfigContext(base: (absolute as NSString).deletingLastPathComponent, environment: environment)
-    let parsed: Any
-    do {
-      parsed = try JSONSerialization.jsonObject(with: data)
-    } catch {
-      throw ConfigErrors([ConfigError(file: path, keyPath: "", message: "not valid JSON: \(jsonErrorDetail(error))")])
-    }
-    guard let object = parsed as? [String: Any] else {
-      throw ConfigErrors([ConfigError(file: path, keyPath: "", message: "expected a JSON object at the top level")])
-    }
-    let sink = ConfigReader.ErrorSink()
-    return (ConfigReader(file: path, path: "", object: object, sink: sink), sink, context)
+    let (root, sink) = try reader(of: [UInt8](data), file: path)
+    return (root, sink, context)
   }
 
   /// Parses configuration text; `file` names it in errors and anchors relative paths.
@@ -178,17 +171,7 @@ public struct PolicyWatchConfig: Sendable {
   ) throws(ConfigErrors) -> PolicyWatchConfig {
     let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
     let base = (absolute as NSString).deletingLastPathComponent
-    let parsed: Any
-    do {
-      parsed = try JSONSerialization.jsonObject(with: Data(bytes))
-    } catch {
-      throw ConfigErrors([ConfigError(file: file, keyPath: "", message: "not valid JSON: \(jsonErrorDetail(error))")])
-    }
-    guard let object = parsed as? [String: Any] else {
-      throw ConfigErrors([ConfigError(file: file, keyPath: "", message: "expected a JSON object at the top level")])
-    }
-    let sink = ConfigReader.ErrorSink()
-    let root = ConfigReader(file: file, path: "", object: object, sink: sink)
+    let (root, sink) = try reader(of: bytes, file: file)
     let context = ConfigContext(base: base, environment: environment)
     var config = PolicyWatchConfig(file: absolute)
     config.declarations = root.string("declarations").map(context.resolve)
@@ -217,10 +200,30 @@ public struct PolicyWatchConfig: Sendable {
     return config
   }
 
-  private static func jsonErrorDetail(_ error: Error) -> String {
-    let nsError = error as NSError
-    if let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-    return nsError.localizedDescription
+  /// A reader of the top-level object of `bytes`, read by `JSONText`: a syntax error or a duplicate key is thrown
+  /// with its line, column and the key path where it was found.
+  private static func reader(
+    of bytes: [UInt8], file: String
+  ) throws(ConfigErrors) -> (ConfigReader, ConfigReader.ErrorSink) {
+    let root: JSONNode
+    do {
+      root = try JSONText.parse(bytes)
+    } catch {
+      // A repeated key is valid JSON to most parsers, which silently keep one copy: say what it is.
+      let message = error.message.hasPrefix("duplicate key") ? error.message : "not valid JSON: \(error.message)"
+      throw ConfigErrors([
+        ConfigError(file: file, line: error.line, column: error.column, keyPath: error.keyPath, message: message)
+      ])
+    }
+    guard root.members != nil else {
+      let (line, column) = JSONText.lineAndColumn(of: root.offset, in: bytes)
+      throw ConfigErrors([
+        ConfigError(
+          file: file, line: line, column: column, keyPath: "", message: "expected a JSON object at the top level")
+      ])
+    }
+    let sink = ConfigReader.ErrorSink(bytes: bytes)
+    return (ConfigReader(file: file, path: "", object: root, sink: sink), sink)
   }
 }
 

@@ -69,11 +69,35 @@ package struct JSONNode: Sendable {
   }
 }
 
-/// A syntax error in a JSON file, with its 1-based line and column (column counted in bytes).
+/// A syntax error in a JSON file, with its 1-based line and column (column counted in bytes) and the key path
+/// of the value being read when it was found.
 package struct JSONSyntaxError: Error, Sendable {
   package var line: Int
   package var column: Int
   package var message: String
+  /// Where in the document: keys and array indices from the top, outermost first (empty at the top level).
+  package var path: [JSONPathComponent] = []
+
+  /// The path written as `alerts.channels[0].name` (empty at the top level).
+  package var keyPath: String { JSONPathComponent.dotted(path) }
+}
+
+/// One step of a key path into a JSON document.
+package enum JSONPathComponent: Sendable, Equatable {
+  case key(String)
+  case index(Int)
+
+  /// `a.b[0].c`: keys joined by dots, indices in brackets.
+  package static func dotted(_ path: [JSONPathComponent]) -> String {
+    var text = ""
+    for component in path {
+      switch component {
+      case .key(let key): text += text.isEmpty ? key : "." + key
+      case .index(let index): text += "[\(index)]"
+      }
+    }
+    return text
+  }
 }
 
 /// The reader of `JSONNode`s.
@@ -278,7 +302,14 @@ package enum JSONText {
       }
       while true {
         skipWhitespace()
-        elements.append(try readValue(depth: depth))
+        do {
+          elements.append(try readValue(depth: depth))
+        } catch {
+          // Only on the error path: the key path costs nothing while the file is good.
+          var located = error
+          located.path.insert(.index(elements.count), at: 0)
+          throw located
+        }
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of file, expected \",\" or \"]\"") }
         if bytes[index] == UInt8(ascii: ",") {
@@ -309,14 +340,26 @@ package enum JSONText {
         }
         let keyPosition = index
         let key = try readString()
-        if !seen.insert(key).inserted { throw error("duplicate key \"\(key)\"", at: keyPosition) }
+        if !seen.insert(key).inserted {
+          var duplicate = error("duplicate key \"\(key)\"", at: keyPosition)
+          duplicate.path = [.key(key)]
+          throw duplicate
+        }
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
           throw error("unexpected \(describeCurrent()), expected \":\" after key \"\(key)\"")
         }
         index += 1
         skipWhitespace()
-        members.append(JSONNode.Member(key: key, keyOffset: keyPosition, value: try readValue(depth: depth)))
+        let value: JSONNode
+        do {
+          value = try readValue(depth: depth)
+        } catch {
+          var located = error
+          located.path.insert(.key(key), at: 0)
+          throw located
+        }
+        members.append(JSONNode.Member(key: key, keyOffset: keyPosition, value: value))
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of file, expected \",\" or \"}\"") }
         if bytes[index] == UInt8(ascii: ",") {

@@ -92,7 +92,8 @@ struct AlertCLITests {
     let missing = try CLI.run(["config", "check", "--config", config], environment: ["PW_TEST_PASS": ""])
     #expect(missing.status == 1)
     #expect(
-      missing.output.contains("\(config): alerts.channels[0].smtp.passwordEnv: environment variable PW_TEST_PASS"))
+      missing.output.contains("\(config):4:117: alerts.channels[0].smtp.passwordEnv: environment variable PW_TEST_PASS")
+    )
     let valid = try CLI.run(["config", "check", "--config", config], environment: ["PW_TEST_PASS": secret])
     #expect(valid.status == 0, "\(valid.output)")
     #expect(valid.output.contains("channel mail: smtp 127.0.0.1:\(server.port) → team@example.org"))
@@ -111,6 +112,7 @@ struct AlertCLITests {
     let check = try CLI.run(["check", "--config", broken, "--declarations", scratch.path])
     #expect(check.status == 64)
     #expect(
-      check.error.contains("policywatch: config: \(broken): alerts.chanels: unknown key (did you mean \"channels\"?)"))
+      check.error.contains(
+        "policywatch: config: \(broken):1:13: alerts.chanels: unknown key (did you mean \"channels\"?)"))
   }
 }

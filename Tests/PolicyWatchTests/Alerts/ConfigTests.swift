@@ -25,6 +25,22 @@ struct ConfigTests {
     }
   }
 
+  /// `LINE:COLUMN` (column in bytes, as the reader counts) of the first `needle` after the first `anchor` in `text`.
+  func position(of needle: String, after anchor: String = "", in text: String) -> String {
+    let bytes = Array(text.utf8)
+    func find(_ pattern: String, from start: Int) -> Int? {
+      let pattern = Array(pattern.utf8)
+      guard !pattern.isEmpty else { return start }
+      return (start...(bytes.count - pattern.count)).first { Array(bytes[$0..<$0 + pattern.count]) == pattern }
+    }
+    guard let anchorStart = find(anchor, from: 0), let offset = find(needle, from: anchorStart + anchor.utf8.count)
+    else { return "?:?" }
+    let before = bytes[..<offset]
+    let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+    let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+    return "\(line):\(offset - lineStart + 1)"
+  }
+
   @Test("a full configuration: paths relative to the file, secrets from the environment and a file, rules")
   func fullExample() throws {
     try (secretValue + "\n").write(toFile: scratch.path + "/token", atomically: true, encoding: .utf8)
@@ -97,10 +113,9 @@ struct ConfigTests {
     #expect(envHook.hookEnvironment(for: sampleMessage())["PATH"] == nil)
   }
 
-  @Test("every problem is reported with the file, the key path and the cause")
+  @Test("every problem is reported with the file, its line and column, the key path and the cause")
   func preciseErrors() {
-    let found = errors(
-      """
+    let text = """
       {"store": 3, "fetch": {"timeout": -1, "atempts": 2},
        "alerts": {"channels": [
          {"name": "a", "smtp": {"url": "http://mail.example.org", "from": "x@example.org", "to": ["y@example.org"],
@@ -109,29 +124,37 @@ struct ConfigTests {
          {"name": "b", "smtp": {"from": "x@example.org", "to": "y@example.org"}, "exec": {"argv": ["/bin/true"]}},
          {"name": "c", "exec": {"argv": []}, "rules": {"events": ["changes"], "dataUse": ["AI_TRAINNG"]}}
        ]}}
-      """)
+      """
+    let found = errors(text)
     let file = scratch.path + "/config.json"
+    func at(_ needle: String, after anchor: String = "") -> String {
+      file + ":" + position(of: needle, after: anchor, in: text)
+    }
+    // Values are reported where the value is (an empty argv list included), unknown keys where the key is, missing
+    // keys and whole-object problems where the object starts.
     let expected = [
-      "\(file): store: expected a string, found the number 3",
-      "\(file): fetch.timeout: -1 is out of range (0.001…3600)",
-      "\(file): fetch.atempts: unknown key (did you mean \"attempts\"?)",
-      "\(file): alerts.channels[0].smtp.passwordEnv: environment variable NOT_SET_ANYWHERE is not set",
-      "\(file): alerts.channels[0].smtp: scheme http is not supported; use smtp or smtps",
-      "\(file): alerts.channels[1].webhook.bearerToken: put secrets in an environment variable (bearerTokenEnv) or a "
-        + "file (bearerTokenFile), not in the file",
-      "\(file): alerts.channels[1].name: another channel is already called a",
-      "\(file): alerts.channels[2]: give only one of smtp, webhook, exec",
-      "\(file): alerts.channels[2].smtp.url: missing",
-      "\(file): alerts.channels[3].exec.argv: missing: the program and its arguments, e.g. "
-        + "[\"/usr/local/bin/notify\", \"--json\"]",
-      "\(file): alerts.channels[3].rules.events[0]: \"changes\" is not an event kind (first, change, flap, technical, "
-        + "inaccessible, recovered)",
+      "\(file):1:11: store: expected a string, found the number 3",
+      "\(file):1:35: fetch.timeout: -1 is out of range (0.001…3600)",
+      "\(file):1:39: fetch.atempts: unknown key (did you mean \"attempts\"?)",
+      "\(file):4:42: alerts.channels[0].smtp.passwordEnv: environment variable NOT_SET_ANYWHERE is not set",
+      "\(file):3:26: alerts.channels[0].smtp: scheme http is not supported; use smtp or smtps",
+      "\(at("\"inline-secret")): alerts.channels[1].webhook.bearerToken: put secrets in an environment variable "
+        + "(bearerTokenEnv) or a file (bearerTokenFile), not in the file",
+      "\(file):5:13: alerts.channels[1].name: another channel is already called a",
+      "\(file):6:4: alerts.channels[2]: give only one of smtp, webhook, exec",
+      "\(at("{", after: "\"b\", \"smtp\": ")): alerts.channels[2].smtp.url: missing",
+      "\(at("[]")): alerts.channels[3].exec.argv: missing: the program and its arguments, "
+        + "e.g. [\"/usr/local/bin/notify\", \"--json\"]",
+      "\(at("\"changes")): alerts.channels[3].rules.events[0]: \"changes\" is not an event kind (first, change, "
+        + "flap, technical, inaccessible, recovered)",
     ]
     for message in expected {
       #expect(found.contains(message), "missing: \(message)\nfound:\n\(found.joined(separator: "\n"))")
     }
     #expect(
-      found.contains { $0.hasPrefix("\(file): alerts.channels[3].rules.dataUse[0]: unknown category \"AI_TRAINNG\"") })
+      found.contains {
+        $0.hasPrefix("\(at("\"AI_TRAINNG")): alerts.channels[3].rules.dataUse[0]: unknown category \"AI_TRAINNG\"")
+      })
     #expect(!found.joined().contains("inline-secret"))
   }
 
@@ -154,8 +177,12 @@ struct ConfigTests {
 
   @Test("not JSON, missing file, empty secret file")
   func fileLevelErrors() throws {
-    #expect(errors("{\"store\": ").first?.hasPrefix("\(scratch.path)/config.json: not valid JSON") == true)
-    #expect(errors("[1]") == ["\(scratch.path)/config.json: expected a JSON object at the top level"])
+    #expect(
+      errors("{\"store\": ") == [
+        "\(scratch.path)/config.json:1:11: store: not valid JSON: unexpected end of file, "
+          + "expected a value"
+      ])
+    #expect(errors("[1]") == ["\(scratch.path)/config.json:1:1: expected a JSON object at the top level"])
     #expect(throws: ConfigErrors.self) { try PolicyWatchConfig.load(path: scratch.path + "/absent.json") }
     _ = FileManager.default.createFile(atPath: scratch.path + "/empty", contents: Data())
     let found = errors(
@@ -164,8 +191,100 @@ struct ConfigTests {
       """)
     #expect(
       found == [
-        "\(scratch.path)/config.json: alerts.channels[0].webhook.bearerTokenFile: \(scratch.path)/empty is empty"
+        "\(scratch.path)/config.json:1:105: alerts.channels[0].webhook.bearerTokenFile: \(scratch.path)/empty is empty"
       ])
+  }
+
+  @Test("a key given twice is an error at the second copy, with its line, column and key path")
+  func duplicateKey() {
+    let file = scratch.path + "/config.json"
+    #expect(
+      errors(
+        """
+        {"store": "a",
+         "alerts": {"digestThreshold": 3,
+                    "digestThreshold": 30}}
+        """) == ["\(file):3:13: alerts.digestThreshold: duplicate key \"digestThreshold\""])
+    // In a list too: the key path names the element.
+    #expect(
+      errors(
+        """
+        {"alerts": {"channels": [{"name": "a", "exec": {"argv": ["/bin/cat"]}},
+                                 {"name": "b", "name": "c"}]}}
+        """) == ["\(file):2:40: alerts.channels[1].name: duplicate key \"name\""])
+  }
+
+  @Test("true is not a number and 1 is not a boolean")
+  func booleansAreNotNumbers() {
+    let file = scratch.path + "/config.json"
+    #expect(
+      errors(#"{"alerts": {"digestThreshold": true}}"#)
+        == ["\(file):1:32: alerts.digestThreshold: expected a number, found true"])
+    #expect(
+      errors(#"{"fetch": {"timeout": false, "concurrency": "8"}}"#) == [
+        // In the order they are read (concurrency first), each at its own place.
+        "\(file):1:45: fetch.concurrency: expected a number, found a string",
+        "\(file):1:23: fetch.timeout: expected a number, found false",
+      ])
+    #expect(
+      errors(
+        """
+        {"alerts": {"channels": [
+          {"name": "hook", "exec": {"argv": ["/bin/cat"], "inheritEnvironment": 1}}
+        ]}}
+        """) == ["\(file):2:73: alerts.channels[0].exec.inheritEnvironment: expected true or false, found the number 1"]
+    )
+    #expect(
+      errors(#"{"dataUse": {"model": 0}}"#) == [
+        "\(file):1:23: dataUse.model: expected true or false, found the number 0"
+      ])
+    // The real thing still reads.
+    let config = try? parse(#"{"alerts": {"digestThreshold": 7}, "dataUse": {"model": false}}"#)
+    #expect(config?.alerts.digestThreshold == 7 && config?.dataUse.model == false)
+  }
+
+  @Test("a syntax error names its line, column and the key being read")
+  func syntaxErrors() {
+    let file = scratch.path + "/config.json"
+    #expect(
+      errors(
+        """
+        {"store": "a",
+         "fetch": {"timeout": 30,
+                   "attempts": 2,}}
+        """) == ["\(file):3:26: fetch: not valid JSON: unexpected \"}\", expected a key in double quotes"])
+    #expect(
+      errors(
+        """
+        {"alerts": {"channels": [
+          {"name": "a", "exec": {"argv": ["/bin/cat" "--json"]}}
+        ]}}
+        """)
+        == [
+          "\(file):2:46: alerts.channels[0].exec.argv: not valid JSON: unexpected \"\"\", expected \",\" or \"]\""
+        ])
+    #expect(
+      errors("{\"store\": tru}") == ["\(file):1:11: store: not valid JSON: invalid literal, expected true"])
+  }
+
+  @Test("loading only the locations or the data-use settings reads the same way")
+  func partialReadsUseTheSameReader() throws {
+    let path = scratch.path + "/partial.json"
+    try #"{"store": "s", "dataUse": {"model": 1}, "store": "t"}"#.write(toFile: path, atomically: true, encoding: .utf8)
+    do {
+      _ = try PolicyWatchConfig.loadLocations(path: path)
+      Issue.record("a duplicate key was accepted")
+    } catch {
+      #expect(error.errors.map(\.description) == ["\(path):1:41: store: duplicate key \"store\""])
+    }
+    try #"{"store": "s", "dataUse": {"model": 1}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+    do {
+      _ = try PolicyWatchConfig.loadDataUse(path: path)
+      Issue.record("1 was accepted as a boolean")
+    } catch {
+      #expect(
+        error.errors.map(\.description) == ["\(path):1:37: dataUse.model: expected true or false, found the number 1"])
+    }
   }
 
   @Test("--config, then POLICYWATCH_CONFIG, then the XDG path, then /etc")
@@ -231,8 +350,9 @@ struct ExampleConfigTests {
     } catch {
       #expect(
         error.errors.map(\.description) == [
-          "\(path): alerts.channels[1].webhook.urlFile: cannot read /etc/policywatch/ai-watch-webhook-url",
-          "\(path): alerts.channels[2].exec.argv[0]: /usr/local/lib/policywatch/notify-ops is not an executable file",
+          "\(path):33:22: alerts.channels[1].webhook.urlFile: cannot read /etc/policywatch/ai-watch-webhook-url",
+          "\(path):43:20: alerts.channels[2].exec.argv[0]: /usr/local/lib/policywatch/notify-ops is not an "
+            + "executable file",
         ])
     }
   }
