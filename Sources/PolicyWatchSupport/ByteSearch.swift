@@ -14,6 +14,6 @@ extension UnsafeBufferPointer where Element == UInt8 {
 package enum XMLBytes {
   /// XML whitespace: space, tab, line feed, carriage return. It is what libxml2's HTML parser skips between
   /// attributes (`IS_BLANK_CH`, so not form feed) and what XPath's `normalize-space` splits at.
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 }

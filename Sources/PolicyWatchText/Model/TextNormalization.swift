@@ -91,7 +91,7 @@ public enum TextNormalization {
   }
 
   /// Punctuation that takes no space before it in a key: . , ; : ! ? )
-  @inline(__always)
+  @inlinable @inline(__always)
   static func spaceless(before byte: UInt8) -> Bool {
     byte == 0x2E || byte == 0x2C || byte == 0x3B || byte == 0x3A || byte == 0x21 || byte == 0x3F || byte == 0x29
   }
@@ -110,7 +110,7 @@ public enum TextNormalization {
   /// `key` folded to lowercase, for similarity and for matching rules.
   public static func looseKey(_ text: String) -> String { key(text).lowercased() }
 
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func isSpace(_ value: UInt32) -> Bool {
     if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
     return value == 0xA0 || value == 0x1680 || (value >= 0x2000 && value <= 0x200A) || value == 0x2028
@@ -120,7 +120,7 @@ public enum TextNormalization {
   /// Characters removed from the display text too (not only from the key): U+FEFF, a byte-order mark left inside
   /// the text (a concatenated file, a CMS), shows as nothing or as garbage and means nothing. The other invisible
   /// characters stay in the display text: joiners shape emoji and scripts, soft hyphens and bidi marks guide display.
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func isDroppedFromDisplay(_ value: UInt32) -> Bool { value == 0xFEFF }
 
   /// Zero-width space/joiners, word joiner, BOM, soft hyphen, bidi marks.

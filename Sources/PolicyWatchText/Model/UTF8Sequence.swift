@@ -4,7 +4,7 @@ package enum UTF8Sequence {
   /// The scalar value and byte length of the sequence that starts at `index`. A byte that cannot start a sequence
   /// (a stray continuation byte) or a sequence cut short by the end comes back alone, as (that byte, 1): callers
   /// copy it and `String(decoding:)` repairs it later.
-  @inline(__always)
+  @inlinable @inline(__always)
   package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (value: UInt32, length: Int) {
     let lead = bytes[index]
     guard lead >= 0xC0 else { return (UInt32(lead), 1) }
