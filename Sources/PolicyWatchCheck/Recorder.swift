@@ -104,25 +104,101 @@ public struct Recorder: Sendable {
     self.classifier = classifier
   }
 
+  /// Decides what one attempt at a document means and writes it to the store: a timeline line, and the versions
+  /// and events it makes (a new version only when the text identity changes; see the type's description).
+  ///
+  /// The steps, in order: (1) a page that could not be fetched makes the attempt `failed`; (2) every page's bytes
+  /// are assembled, and identical bytes under the same rules are `unchanged` (or `notModified`) without
+  /// extraction; (3) when the rules or the extractor changed, the last good snapshot is re-extracted first (a
+  /// `technical` event); (4) the attempt is extracted and judged (unreadable, broken, held or in another language
+  /// is `inaccessible`); (5) when it ends a streak of pages the rules could not read, the streak's snapshots are
+  /// read again; (6) the text is compared with the last good version: `unchanged`, a `flap`, or a new version.
+  ///
+  /// - Parameters:
+  ///   - observation: The attempt: its time, the declaration in force, and each page as fetched (or not), with
+  ///     what the caller already has (an extraction made in advance, the last good pages, earlier pages).
+  /// - Returns: The attempt's outcome, the events it recorded (a technical re-extraction and streak snapshots
+  ///   read again first, in the order they were written), and why the document was inaccessible, if it was.
+  /// - Throws: `StoreIOError` when the store cannot be read or written; a line already written stays (the
+  ///   timeline line is the commit point of each write).
   public func record(_ observation: Observation) throws(StoreIOError) -> RecordResult {
-    let declaration = observation.declaration
-    let ref = SnapshotStore.DocumentRef(service: declaration.service, document: declaration.documentType)
-    try store.ensureDocument(ref)
-    var state = store.state(ref)
+    var attempt = try beginAttempt(observation)
+
+    // 1. Pages that could not be fetched.
+    let failures = observation.pages.filter { $0.error != nil }
+    if !failures.isEmpty {
+      let reason = AttemptReason.fetchFailed(failures, declaration: attempt.declaration)
+      return try inaccessible(.failed, reason, snapshot: nil, pages: nil, &attempt)
+    }
+
+    // 2. Assemble every page's bytes: fetched now, or (304) the latest kept snapshot of that page.
+    let pages = assemblePages(observation, &attempt)
+    attempt.readCurrentSummary(from: store)
+    if let result = try recordIfSameBytes(pages, &attempt) { return result }
+
+    // 3. The rules or the extractor changed since the current version: the technical event is the last good
+    // snapshot re-extracted with the new rules, and this attempt is then compared with that (so a change of text
+    // in the same fetch is a change, not part of the technical event).
+    try reextractLastGood(observation, pages, &attempt)
+
+    // 4. Extract this attempt.
+    var extracted: ExtractedDocument
+    switch extract(observation, pages, declaration: attempt.declaration) {
+    case .readable(let document): extracted = document
+    case .unreadable(let reason):
+      return try inaccessible(.inaccessible, reason, snapshot: pages.snapshot, pages: pages.combined, &attempt)
+    }
+    let id = VersionIdentity.id(of: extracted.clauses)
+    // The language is told from the text only when the text changed (the same text has the same language).
+    if id != attempt.summary?.id, !extracted.languageConfident { extracted.identifyLanguage() }
+    /// When this text is a large cut that an earlier fetch already showed (held as inaccessible until now): that
+    /// fetch, where the change is dated.
+    let heldSince: TimelineEntry?
+    switch judge(extracted, id: id, pages, &attempt) {
+    case .accepted(let held): heldSince = held
+    case .inaccessible(let reason, let candidate):
+      return try inaccessible(
+        .inaccessible, reason, snapshot: pages.snapshot, pages: pages.combined, candidate: candidate, &attempt)
+    }
+
+    // 5. The end of a streak of pages the rules could not read, now readable: the snapshots of the streak are read
+    // again with these rules, so that a change made during it is dated at the first snapshot that showed it (not
+    // at the fetch that could read it again).
+    let (reread, lastSeen) = try readStreakAgain(observation, pages, id: id, heldSince: heldSince, &attempt)
+
+    // 6. Compare with the last good version.
+    return try compareWithLastGood(
+      extracted, id: id, heldSince: heldSince, lastSeen: lastSeen, reread: reread, pages, &attempt)
+  }
+
+  /// What `record` knows about the attempt it is recording, and what its steps change as they go: the document's
+  /// state, the raw bytes to write, the snapshots this attempt supersedes, the current version.
+  private struct Attempt {
+    let declaration: DocumentDeclaration
+    let ref: SnapshotStore.DocumentRef
+    let time: Date
     /// The inaccessible streak this attempt continues or ends (read before a technical re-extraction, whose line
     /// is committed first, touches the state).
-    let streak = state.inaccessibleSince.map { (since: $0, reason: state.inaccessibleReason ?? "") }
-    let time = observation.time
-    let url = observation.pages.map(\.url).joined(separator: " ")
-    let status = observation.pages.compactMap(\.status).max()
-    let etag = observation.pages.count == 1 ? observation.pages[0].validators.etag : nil
-    let lastModified = observation.pages.count == 1 ? observation.pages[0].validators.lastModified : nil
+    let streak: (since: Date, reason: String)?
+    /// The fields of this attempt's timeline line.
+    let url: String
+    let status: Int?
+    let etag: String?
+    let lastModified: String?
+    /// The fingerprint of the rules in force and of the extractor (`DocumentExtractor.fingerprint`).
+    let fingerprint: String
+    var state: DocumentState
     var superseded: [String] = []
     /// This attempt's raw bytes by hash, written to the store at commit time only if they are kept (see `commit`).
     var fetched: [String: [UInt8]] = [:]
     /// A technical re-extraction recorded before this attempt's own result (returned with it).
     var technicalEvents: [StoreEvent] = []
+    /// The current version: its summary from the state's copy when it describes it; the whole record (clauses)
+    /// only read when a change must be compared with it (`loadCurrent`).
+    var current: VersionRecord? = nil
+    var summary: VersionSummary? = nil
 
+    /// This attempt's timeline line.
     func entry(
       _ outcome: FetchAttemptOutcome, reason: String? = nil, snapshot: String? = nil, kept: Bool? = nil,
       version: String? = nil, pages: [String: String]? = nil, events: [StoreEvent]? = nil
@@ -133,375 +209,488 @@ public struct Recorder: Sendable {
         rendered: observation.pages.lazy.compactMap(\.renderedBy).first)
     }
 
-    /// Records an inaccessible or failed attempt; `candidate` names the text it showed, when it showed one.
-    func inaccessible(
-      _ outcome: FetchAttemptOutcome, _ reason: String, snapshot: String?, pages: [String: String]?,
-      candidate: String? = nil
-    ) throws(StoreIOError) -> RecordResult {
-      var events: [StoreEvent] = []
-      let startsStreak = streak == nil
-      if startsStreak {
-        events.append(
-          event(.inaccessible, ref: ref, time: time, state: state, reason: reason, version: nil))
+    /// Reads the current version's summary: the state's copy when it describes it, else the version file.
+    mutating func readCurrentSummary(from store: SnapshotStore) {
+      if let id = state.current, let copy = state.currentSummary, copy.id == id {
+        summary = copy
+      } else if let id = state.current, let record = store.version(id, of: ref) {
+        current = record
+        summary = VersionSummary(record)
       }
-      // Kept: the first snapshot of a streak (the evidence), and in `check` every snapshot the rules could not read
-      // (new rules can read them again; `replay` still has them in its folder).
-      let keep = snapshot != nil && (startsStreak || (keepsLatestSnapshots && Self.isSelectorMiss(reason)))
-      let line = entry(
-        outcome, reason: reason, snapshot: snapshot, kept: keep ? true : nil,
-        version: candidate, pages: pages, events: events.isEmpty ? nil : events)
-      try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched)
-      return RecordResult(outcome: outcome, events: technicalEvents + events, reason: reason)
     }
 
-    // 1. Pages that could not be fetched.
-    let failures = observation.pages.filter { $0.error != nil }
-    if !failures.isEmpty {
-      let reason = AttemptReason.fetchFailed(failures, declaration: declaration)
-      return try inaccessible(.failed, reason, snapshot: nil, pages: nil)
+    /// The whole current version, read once when first needed.
+    mutating func loadCurrent(from store: SnapshotStore) -> VersionRecord? {
+      if current == nil, let id = state.current { current = store.version(id, of: ref) }
+      return current
     }
+  }
 
-    // 2. Assemble every page's bytes: fetched now, or (304) the latest kept snapshot of that page.
+  /// This attempt's pages, assembled by `assemblePages`.
+  private struct AssembledPages {
+    /// Every page's bytes, by page id.
     var raw: [String: RawPage] = [:]
-    var pageHashes: [String: String] = [:]
+    /// Every page's snapshot hash after this attempt, and before it.
+    var hashes: [String: String] = [:]
     var previousHashes: [String: String] = [:]
-    for page in observation.pages {
-      if let hash = state.pages[page.id]?.latestSnapshot { previousHashes[page.id] = hash }
-    }
     /// Every page the document had before this attempt (ids of older rules too): its URL and latest snapshot.
-    let earlierPageStates = state.pages
-    let wasAccessible = streak == nil
+    var earlierPageStates: [String: PageState]
+    /// Whether every page answered 304 Not Modified.
     var allNotModified = true
+    /// The attempt's snapshot hash, and its pages' hashes for a `combine` document.
+    var snapshot: String? = nil
+    var combined: [String: String]? = nil
+  }
+
+  /// What `judge` makes of a readable text.
+  private enum Judgement {
+    /// The text is the document's, held since the given fetch when it is a held cut now confirmed.
+    case accepted(heldSince: TimelineEntry?)
+    /// The text is not the document's (a placeholder, a cut held for now, another language); `candidate` names it
+    /// when it may be the document after all.
+    case inaccessible(reason: String, candidate: String?)
+  }
+
+  /// What `extract` gives: the text, or why there is none.
+  private enum Extraction {
+    case readable(ExtractedDocument)
+    case unreadable(reason: String)
+  }
+
+  /// Starts recording an observation: makes sure the document exists, reads its state and the inaccessible
+  /// streak it is in, and the fields of this attempt's timeline line.
+  private func beginAttempt(_ observation: Observation) throws(StoreIOError) -> Attempt {
+    let declaration = observation.declaration
+    let ref = SnapshotStore.DocumentRef(service: declaration.service, document: declaration.documentType)
+    try store.ensureDocument(ref)
+    let state = store.state(ref)
+    return Attempt(
+      declaration: declaration, ref: ref, time: observation.time,
+      streak: state.inaccessibleSince.map { (since: $0, reason: state.inaccessibleReason ?? "") },
+      url: observation.pages.map(\.url).joined(separator: " "),
+      status: observation.pages.compactMap(\.status).max(),
+      etag: observation.pages.count == 1 ? observation.pages[0].validators.etag : nil,
+      lastModified: observation.pages.count == 1 ? observation.pages[0].validators.lastModified : nil,
+      fingerprint: DocumentExtractor.fingerprint(declaration), state: state)
+  }
+
+  /// Records an inaccessible or failed attempt; `candidate` names the text it showed, when it showed one. The first
+  /// attempt of a streak makes the `inaccessible` event and keeps its snapshot (the evidence).
+  private func inaccessible(
+    _ outcome: FetchAttemptOutcome, _ reason: String, snapshot: String?, pages: [String: String]?,
+    candidate: String? = nil, _ attempt: inout Attempt
+  ) throws(StoreIOError) -> RecordResult {
+    var events: [StoreEvent] = []
+    let startsStreak = attempt.streak == nil
+    if startsStreak {
+      events.append(
+        event(.inaccessible, ref: attempt.ref, time: attempt.time, state: attempt.state, reason: reason, version: nil))
+    }
+    // Kept: the first snapshot of a streak (the evidence), and in `check` every snapshot the rules could not read
+    // (new rules can read them again; `replay` still has them in its folder).
+    let keep = snapshot != nil && (startsStreak || (keepsLatestSnapshots && Self.isSelectorMiss(reason)))
+    let line = attempt.entry(
+      outcome, reason: reason, snapshot: snapshot, kept: keep ? true : nil,
+      version: candidate, pages: pages, events: events.isEmpty ? nil : events)
+    try commit(
+      [line], state: &attempt.state, ref: attempt.ref, superseded: attempt.superseded, objects: attempt.fetched)
+    return RecordResult(outcome: outcome, events: attempt.technicalEvents + events, reason: reason)
+  }
+
+  /// Step 2: every page's bytes, fetched now or (304) the latest kept snapshot of that page, and their hashes.
+  /// Updates the pages' state (latest snapshot, validators, charset) and notes the bytes to write and the
+  /// snapshots superseded.
+  private func assemblePages(_ observation: Observation, _ attempt: inout Attempt) -> AssembledPages {
+    var pages = AssembledPages(earlierPageStates: [:])
     for page in observation.pages {
-      var pageState = state.pages[page.id] ?? PageState(url: page.url)
+      if let hash = attempt.state.pages[page.id]?.latestSnapshot { pages.previousHashes[page.id] = hash }
+    }
+    pages.earlierPageStates = attempt.state.pages
+    for page in observation.pages {
+      var pageState = attempt.state.pages[page.id] ?? PageState(url: page.url)
       pageState.url = page.url
       if let bytes = page.bytes {
-        allNotModified = false
+        pages.allNotModified = false
         let hash = SHA256.hex(bytes)
-        fetched[hash] = bytes
-        if let previous = pageState.latestSnapshot, previous != hash { superseded.append(previous) }
+        attempt.fetched[hash] = bytes
+        if let previous = pageState.latestSnapshot, previous != hash { attempt.superseded.append(previous) }
         pageState.latestSnapshot = hash
         pageState.httpCharset = page.httpCharset
-        raw[page.id] = RawPage(id: page.id, bytes: bytes, httpCharset: page.httpCharset)
-      } else if let hash = pageState.latestSnapshot, let bytes = store.object(hash, of: ref) {
-        raw[page.id] = RawPage(id: page.id, bytes: bytes, httpCharset: pageState.httpCharset)
+        pages.raw[page.id] = RawPage(id: page.id, bytes: bytes, httpCharset: page.httpCharset)
+      } else if let hash = pageState.latestSnapshot, let bytes = store.object(hash, of: attempt.ref) {
+        pages.raw[page.id] = RawPage(id: page.id, bytes: bytes, httpCharset: pageState.httpCharset)
       }
       if page.validators.etag != nil || page.validators.lastModified != nil {
         pageState.etag = page.validators.etag
         pageState.lastModified = page.validators.lastModified
       }
-      if let hash = pageState.latestSnapshot { pageHashes[page.id] = hash }
-      state.pages[page.id] = pageState
+      if let hash = pageState.latestSnapshot { pages.hashes[page.id] = hash }
+      attempt.state.pages[page.id] = pageState
     }
-    let snapshot = Self.snapshotHash(pageHashes)
-    let combinedPages = declaration.isCombined ? pageHashes : nil
-    // Identical bytes under the same rules cannot give another text: skip extraction (most `check` runs).
-    let fingerprint = DocumentExtractor.fingerprint(declaration)
-    // The current version: its summary from the state's copy when it describes it; the whole record (clauses)
-    // only read when a change must be compared with it.
-    var current: VersionRecord? = nil
-    var summary: VersionSummary? = nil
-    if let id = state.current, let copy = state.currentSummary, copy.id == id {
-      summary = copy
-    } else if let id = state.current, let record = store.version(id, of: ref) {
-      current = record
-      summary = VersionSummary(record)
-    }
-    func loadCurrent() -> VersionRecord? {
-      if current == nil, let id = state.current { current = store.version(id, of: ref) }
-      return current
-    }
-    if !allNotModified, state.inaccessibleSince == nil, previousHashes == pageHashes, let id = state.current,
-      let summary, summary.rules == fingerprint, summary.extractor == DocumentExtractor.version
+    pages.snapshot = Self.snapshotHash(pages.hashes)
+    pages.combined = attempt.declaration.isCombined ? pages.hashes : nil
+    return pages
+  }
+
+  /// Step 2, the shortcut: identical bytes under the same rules and extractor cannot give another text, so the
+  /// attempt is recorded `unchanged` (or `notModified` when every page answered 304) without extraction (most
+  /// `check` runs). Nil when the attempt must be extracted.
+  private func recordIfSameBytes(
+    _ pages: AssembledPages, _ attempt: inout Attempt
+  ) throws(StoreIOError) -> RecordResult? {
+    let fingerprint = attempt.fingerprint
+    if !pages.allNotModified, attempt.state.inaccessibleSince == nil, pages.previousHashes == pages.hashes,
+      let id = attempt.state.current, let summary = attempt.summary, summary.rules == fingerprint,
+      summary.extractor == DocumentExtractor.version
     {
-      let line = entry(.unchanged, snapshot: snapshot, version: id, pages: combinedPages)
-      try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: current)
+      let line = attempt.entry(.unchanged, snapshot: pages.snapshot, version: id, pages: pages.combined)
+      try commit(
+        [line], state: &attempt.state, ref: attempt.ref, superseded: attempt.superseded, objects: attempt.fetched,
+        describing: attempt.current)
       return RecordResult(outcome: .unchanged, events: [], reason: nil)
     }
-    if allNotModified, state.current != nil, summary?.rules == fingerprint,
-      summary?.extractor == DocumentExtractor.version
+    if pages.allNotModified, attempt.state.current != nil, attempt.summary?.rules == fingerprint,
+      attempt.summary?.extractor == DocumentExtractor.version
     {
-      let line = entry(.notModified, snapshot: snapshot, version: state.current)
-      try commit([line], state: &state, ref: ref, superseded: [], objects: fetched, describing: current)
-      return RecordResult(outcome: .notModified, events: technicalEvents, reason: nil)
+      let line = attempt.entry(.notModified, snapshot: pages.snapshot, version: attempt.state.current)
+      try commit(
+        [line], state: &attempt.state, ref: attempt.ref, superseded: [], objects: attempt.fetched,
+        describing: attempt.current)
+      return RecordResult(outcome: .notModified, events: attempt.technicalEvents, reason: nil)
     }
+    return nil
+  }
 
-    /// Earlier pages assigned to this declaration's pages: by page id, else by URL; a page whose URL the new rules
-    /// changed (its id follows the URL) takes the one earlier page left over; `fill` gives pages still missing (a
-    /// page the new rules add), or nil.
-    func assign(_ earlier: [(id: String, url: String?, page: RawPage)], fill: (String) -> RawPage?) -> [String: RawPage]
-    {
-      var assigned: [String: RawPage] = [:]
-      var used = Set<Int>()
-      var unmatched: [PageDeclaration] = []
-      for page in declaration.pages {
-        let index =
-          earlier.indices.first { !used.contains($0) && earlier[$0].id == page.id }
-          ?? earlier.indices.first { !used.contains($0) && earlier[$0].url == page.fetch }
-        if let index {
-          used.insert(index)
-          let found = earlier[index].page
-          assigned[page.id] = RawPage(id: page.id, bytes: found.bytes, httpCharset: found.httpCharset)
-        } else {
-          unmatched.append(page)
-        }
-      }
-      let leftOver = earlier.indices.filter { !used.contains($0) }
-      for page in unmatched {
-        if unmatched.count == 1, leftOver.count == 1 || (declaration.pages.count == 1 && !leftOver.isEmpty) {
-          let found = earlier[leftOver[0]].page
-          assigned[page.id] = RawPage(id: page.id, bytes: found.bytes, httpCharset: found.httpCharset)
-        } else if let filled = fill(page.id) {
-          assigned[page.id] = filled
-        }
-      }
-      return assigned
-    }
-
-    // 3. The rules or the extractor changed since the current version: the technical event is the last good
-    // snapshot re-extracted with the new rules, and this attempt is then compared with that (so a change of text
-    // in the same fetch is a change, not part of the technical event).
-    if let known = summary, known.rules != fingerprint || known.extractor != DocumentExtractor.version,
-      let previous = loadCurrent()
-    {
-      var earlier: [(id: String, url: String?, page: RawPage)] = []
-      var replayed: [String: [UInt8]] = [:]
-      if let good = observation.lastGoodPages, !good.isEmpty, good.allSatisfy({ $0.bytes != nil }) {
-        for page in good {
-          let bytes = page.bytes ?? []
-          earlier.append((page.id, page.url, RawPage(id: page.id, bytes: bytes, httpCharset: page.httpCharset)))
-          replayed[SHA256.hex(bytes)] = bytes
-        }
-      } else if wasAccessible, let last = store.lastTimelineEntry(ref), let lastSnapshot = last.snapshot {
-        // The pages of the last attempt (it showed the document): `check` keeps the latest snapshot of each.
-        let single = earlierPageStates.first { $0.value.latestSnapshot == lastSnapshot }?.key ?? ""
-        for (id, hash) in (last.pages ?? [single: lastSnapshot]).sorted(by: { $0.key < $1.key }) {
-          guard let bytes = store.object(hash, of: ref) else {
-            earlier = []
-            break
-          }
-          let charset = earlierPageStates[id]?.httpCharset
-          earlier.append((id, earlierPageStates[id]?.url, RawPage(id: id, bytes: bytes, httpCharset: charset)))
-        }
-      }
-      if earlier.isEmpty {
-        replayed = [:]
-        for (id, hash) in previous.pages ?? ["": previous.snapshot] {
-          guard let bytes = store.object(hash, of: ref) else { continue }
-          let charset = earlierPageStates[id]?.httpCharset
-          earlier.append((id, earlierPageStates[id]?.url, RawPage(id: id, bytes: bytes, httpCharset: charset)))
-        }
-      }
-      // A page the new rules add (a `combine` that grew) has no earlier snapshot: use this attempt's.
-      let baseline = assign(earlier, fill: { raw[$0] })
-      if !earlier.isEmpty,
-        var again = try? DocumentExtractor.extract(declaration, pages: baseline, identifyLanguage: false)
-      {
-        let id = VersionIdentity.id(of: again.clauses)
-        if id != previous.id {
-          again.identifyLanguage()
-          var hashes: [String: String] = [:]
-          for (page, bytes) in baseline { hashes[page] = SHA256.hex(bytes.bytes) }
-          let evidence = Self.snapshotHash(hashes) ?? previous.snapshot
-          let record = VersionRecord(
-            id: id, service: ref.service, document: ref.document, firstSeen: time, snapshot: evidence,
-            clauses: again.clauses, declaredDates: again.declaredDates, language: again.language, title: again.title,
-            extractor: DocumentExtractor.version, rules: fingerprint, pages: declaration.isCombined ? hashes : nil)
-          try store.writeVersion(record, for: ref)
-          var technical = event(
-            .technical, ref: ref, time: time, state: state,
-            reason: "the rules or the extractor changed; the last good snapshot was re-extracted", version: record)
-          technical.previousVersion = previous.id
-          technical.clauses = counts(ClauseDiff.compare(old: previous.clauses, new: record.clauses))
-          let line = TimelineEntry(
-            time: time, url: "", status: nil, outcome: .recorded, reason: "technical re-extraction",
-            snapshot: evidence, kept: true, version: id, pages: record.pages, events: [technical])
-          try commit(
-            [line], state: &state, ref: ref, superseded: [], objects: fetched.merging(replayed) { a, _ in a },
-            describing: record)
-          technicalEvents.append(technical)
-          current = record
-          summary = VersionSummary(record)
-        }
+  /// Earlier pages assigned to `declaration`'s pages: by page id, else by URL; a page whose URL the new rules
+  /// changed (its id follows the URL) takes the one earlier page left over; `fill` gives pages still missing (a
+  /// page the new rules add), or nil.
+  private static func assign(
+    _ earlier: [(id: String, url: String?, page: RawPage)], to declaration: DocumentDeclaration,
+    fill: (String) -> RawPage?
+  ) -> [String: RawPage] {
+    var assigned: [String: RawPage] = [:]
+    var used = Set<Int>()
+    var unmatched: [PageDeclaration] = []
+    for page in declaration.pages {
+      let index =
+        earlier.indices.first { !used.contains($0) && earlier[$0].id == page.id }
+        ?? earlier.indices.first { !used.contains($0) && earlier[$0].url == page.fetch }
+      if let index {
+        used.insert(index)
+        let found = earlier[index].page
+        assigned[page.id] = RawPage(id: page.id, bytes: found.bytes, httpCharset: found.httpCharset)
+      } else {
+        unmatched.append(page)
       }
     }
+    let leftOver = earlier.indices.filter { !used.contains($0) }
+    for page in unmatched {
+      if unmatched.count == 1, leftOver.count == 1 || (declaration.pages.count == 1 && !leftOver.isEmpty) {
+        let found = earlier[leftOver[0]].page
+        assigned[page.id] = RawPage(id: page.id, bytes: found.bytes, httpCharset: found.httpCharset)
+      } else if let filled = fill(page.id) {
+        assigned[page.id] = filled
+      }
+    }
+    return assigned
+  }
 
-    // 4. Extract this attempt.
-    var extracted: ExtractedDocument
+  /// Step 3: when the rules or the extractor changed since the current version, re-extracts the last good
+  /// snapshot with the rules in force; a different text is written as a new version with a `technical` event
+  /// (committed before this attempt's line), and becomes the current version this attempt is compared with.
+  private func reextractLastGood(
+    _ observation: Observation, _ pages: AssembledPages, _ attempt: inout Attempt
+  ) throws(StoreIOError) {
+    let declaration = attempt.declaration
+    let ref = attempt.ref
+    let fingerprint = attempt.fingerprint
+    guard let known = attempt.summary, known.rules != fingerprint || known.extractor != DocumentExtractor.version,
+      let previous = attempt.loadCurrent(from: store)
+    else { return }
+    let (earlier, replayed) = lastGoodPages(observation, previous: previous, pages, attempt)
+    // A page the new rules add (a `combine` that grew) has no earlier snapshot: use this attempt's.
+    let baseline = Self.assign(earlier, to: declaration, fill: { pages.raw[$0] })
+    guard !earlier.isEmpty,
+      var again = try? DocumentExtractor.extract(declaration, pages: baseline, identifyLanguage: false)
+    else { return }
+    let id = VersionIdentity.id(of: again.clauses)
+    guard id != previous.id else { return }
+    again.identifyLanguage()
+    var hashes: [String: String] = [:]
+    for (page, bytes) in baseline { hashes[page] = SHA256.hex(bytes.bytes) }
+    let evidence = Self.snapshotHash(hashes) ?? previous.snapshot
+    let record = VersionRecord(
+      id: id, service: ref.service, document: ref.document, firstSeen: attempt.time, snapshot: evidence,
+      clauses: again.clauses, declaredDates: again.declaredDates, language: again.language, title: again.title,
+      extractor: DocumentExtractor.version, rules: fingerprint, pages: declaration.isCombined ? hashes : nil)
+    try store.writeVersion(record, for: ref)
+    var technical = event(
+      .technical, ref: ref, time: attempt.time, state: attempt.state,
+      reason: "the rules or the extractor changed; the last good snapshot was re-extracted", version: record)
+    technical.previousVersion = previous.id
+    technical.clauses = counts(ClauseDiff.compare(old: previous.clauses, new: record.clauses))
+    let line = TimelineEntry(
+      time: attempt.time, url: "", status: nil, outcome: .recorded, reason: "technical re-extraction",
+      snapshot: evidence, kept: true, version: id, pages: record.pages, events: [technical])
+    try commit(
+      [line], state: &attempt.state, ref: ref, superseded: [],
+      objects: attempt.fetched.merging(replayed) { a, _ in a }, describing: record)
+    attempt.technicalEvents.append(technical)
+    attempt.current = record
+    attempt.summary = VersionSummary(record)
+  }
+
+  /// The pages of the last attempt that showed the document, for step 3: the caller's (`lastGoodPages`, whose
+  /// bytes are then written with the technical line), else the latest snapshots the store kept when the document
+  /// was accessible, else the snapshots of the current version `previous`.
+  private func lastGoodPages(
+    _ observation: Observation, previous: VersionRecord, _ pages: AssembledPages, _ attempt: Attempt
+  ) -> (earlier: [(id: String, url: String?, page: RawPage)], replayed: [String: [UInt8]]) {
+    let ref = attempt.ref
+    let states = pages.earlierPageStates
+    var earlier: [(id: String, url: String?, page: RawPage)] = []
+    var replayed: [String: [UInt8]] = [:]
+    if let good = observation.lastGoodPages, !good.isEmpty, good.allSatisfy({ $0.bytes != nil }) {
+      for page in good {
+        let bytes = page.bytes ?? []
+        earlier.append((page.id, page.url, RawPage(id: page.id, bytes: bytes, httpCharset: page.httpCharset)))
+        replayed[SHA256.hex(bytes)] = bytes
+      }
+    } else if attempt.streak == nil, let last = store.lastTimelineEntry(ref), let lastSnapshot = last.snapshot {
+      // The pages of the last attempt (it showed the document): `check` keeps the latest snapshot of each.
+      let single = states.first { $0.value.latestSnapshot == lastSnapshot }?.key ?? ""
+      for (id, hash) in (last.pages ?? [single: lastSnapshot]).sorted(by: { $0.key < $1.key }) {
+        guard let bytes = store.object(hash, of: ref) else {
+          earlier = []
+          break
+        }
+        let charset = states[id]?.httpCharset
+        earlier.append((id, states[id]?.url, RawPage(id: id, bytes: bytes, httpCharset: charset)))
+      }
+    }
+    if earlier.isEmpty {
+      replayed = [:]
+      for (id, hash) in previous.pages ?? ["": previous.snapshot] {
+        guard let bytes = store.object(hash, of: ref) else { continue }
+        let charset = states[id]?.httpCharset
+        earlier.append((id, states[id]?.url, RawPage(id: id, bytes: bytes, httpCharset: charset)))
+      }
+    }
+    return (earlier, replayed)
+  }
+
+  /// Step 4: the attempt's text (the caller's extraction when it made one of exactly these bytes), or why it has
+  /// none: the extraction failed, or the text shows a problem (`AttemptReason.problem`).
+  private func extract(
+    _ observation: Observation, _ pages: AssembledPages, declaration: DocumentDeclaration
+  ) -> Extraction {
+    let extracted: ExtractedDocument
     do {
       if let made = observation.extraction, observation.pages.allSatisfy({ $0.bytes != nil }) {
         extracted = try made.get()
       } else {
-        extracted = try DocumentExtractor.extract(declaration, pages: raw, identifyLanguage: false)
+        extracted = try DocumentExtractor.extract(declaration, pages: pages.raw, identifyLanguage: false)
       }
     } catch {
-      let reason = AttemptReason.extractionFailed(error, raw: raw[error.page], declaration: declaration)
-      return try inaccessible(.inaccessible, reason, snapshot: snapshot, pages: combinedPages)
+      return .unreadable(
+        reason: AttemptReason.extractionFailed(error, raw: pages.raw[error.page], declaration: declaration))
     }
-    if let problem = AttemptReason.problem(extracted, raw: raw) {
-      return try inaccessible(.inaccessible, problem, snapshot: snapshot, pages: combinedPages)
-    }
-    let id = VersionIdentity.id(of: extracted.clauses)
-    // The language is told from the text only when the text changed (the same text has the same language).
-    if id != summary?.id, !extracted.languageConfident { extracted.identifyLanguage() }
-    /// When this text is a large cut that an earlier fetch already showed (held as inaccessible until now): that
-    /// fetch, where the change is dated.
+    if let problem = AttemptReason.problem(extracted, raw: pages.raw) { return .unreadable(reason: problem) }
+    return .readable(extracted)
+  }
+
+  /// Step 4, judging a text `id` that differs from the current version: a much shorter text is a placeholder
+  /// page, or a cut held until the next fetch shows it again (a shorter text the document came back from before
+  /// until it has stayed for `flappingConfirmation`), and a text in another language is not the document.
+  private func judge(
+    _ extracted: ExtractedDocument, id: String, _ pages: AssembledPages, _ attempt: inout Attempt
+  ) -> Judgement {
+    guard let previous = attempt.summary, id != previous.id else { return .accepted(heldSince: nil) }
     var heldSince: TimelineEntry? = nil
-    if let previous = summary, id != previous.id {
-      let before = previous.clauseCount
-      let after = extracted.clauses.count
-      let rulesChanged = !technicalEvents.isEmpty || previous.rules != fingerprint
-      if before >= 8, Double(after) < Double(before) * PageHealth.shrunkShare, !rulesChanged {
-        if let document = loadCurrent(),
-          let reason = PageHealth.placeholder(
-            page: extracted, raw: raw, document: document,
-            documentBytes: { page in
-              (document.pages?[page] ?? (document.pages == nil ? document.snapshot : nil))
-                .flatMap { store.object($0, of: ref) }
-            })
-        {
-          return try inaccessible(.inaccessible, reason, snapshot: snapshot, pages: combinedPages, candidate: id)
-        }
-        // A large cut is held until the next fetch shows it again: then it is the document now, dated at its
-        // first fetch. A shorter text the document came back from before (a page that flaps) is held until it has
-        // stayed for `flappingConfirmation` (a broken page rarely lasts that long; a real cut is not lost).
-        let flapping = cameBack(from: id, ref: ref)
-        if flapping || Double(after) < Double(before) * minimumKeptShare {
-          let run = heldRun(id, ref: ref, since: streak?.since)
-          if let run, !flapping || time.timeIntervalSince(run.time) >= flappingConfirmation {
-            heldSince = run
-          } else {
-            let reason =
-              flapping
-              ? "\(Self.flappingReason) (\(after) of \(before) clauses) that the document came back from before"
-              : "\(Self.heldReason) (\(after) of \(before) clauses left)"
-            return try inaccessible(.inaccessible, reason, snapshot: snapshot, pages: combinedPages, candidate: id)
-          }
-        }
-      }
-      // Only a language the text itself shows counts: a `lang` attribute alone says little.
-      if extracted.languageConfident, let was = previous.language.map(LanguageIdentifier.primary),
-        let now = extracted.language.map(LanguageIdentifier.primary), was != now
+    let ref = attempt.ref
+    let before = previous.clauseCount
+    let after = extracted.clauses.count
+    let rulesChanged =
+      !attempt.technicalEvents.isEmpty || previous.rules != attempt.fingerprint
+    if before >= 8, Double(after) < Double(before) * PageHealth.shrunkShare, !rulesChanged {
+      if let document = attempt.loadCurrent(from: store),
+        let reason = PageHealth.placeholder(
+          page: extracted, raw: pages.raw, document: document,
+          documentBytes: { page in
+            (document.pages?[page] ?? (document.pages == nil ? document.snapshot : nil))
+              .flatMap { store.object($0, of: ref) }
+          })
       {
-        return try inaccessible(
-          .inaccessible, "served in another language (\(now) instead of \(was))", snapshot: snapshot,
-          pages: combinedPages)
+        return .inaccessible(reason: reason, candidate: id)
+      }
+      // A large cut is held until the next fetch shows it again: then it is the document now, dated at its
+      // first fetch. A shorter text the document came back from before (a page that flaps) is held until it has
+      // stayed for `flappingConfirmation` (a broken page rarely lasts that long; a real cut is not lost).
+      let flapping = cameBack(from: id, ref: ref)
+      if flapping || Double(after) < Double(before) * minimumKeptShare {
+        let run = heldRun(id, ref: ref, since: attempt.streak?.since)
+        if let run, !flapping || attempt.time.timeIntervalSince(run.time) >= flappingConfirmation {
+          heldSince = run
+        } else {
+          let reason =
+            flapping
+            ? "\(Self.flappingReason) (\(after) of \(before) clauses) that the document came back from before"
+            : "\(Self.heldReason) (\(after) of \(before) clauses left)"
+          return .inaccessible(reason: reason, candidate: id)
+        }
       }
     }
-
-    /// Writes a new version of text `text` first seen at `firstSeen`, and its `first` or `change` event compared
-    /// with the current version (the last fetch that showed the current text: `lastSeen`).
-    func newVersion(
-      _ text: ExtractedDocument, id: String, firstSeen: Date, evidence: (snapshot: String?, pages: [String: String]?),
-      lastSeen: Date?
-    ) throws(StoreIOError) -> (VersionRecord, StoreEvent) {
-      let record = VersionRecord(
-        id: id, service: ref.service, document: ref.document, firstSeen: firstSeen,
-        snapshot: evidence.snapshot ?? "", clauses: text.clauses, declaredDates: text.declaredDates,
-        language: text.language, title: text.title, extractor: DocumentExtractor.version, rules: fingerprint,
-        pages: evidence.pages)
-      try store.writeVersion(record, for: ref)
-      var change = event(
-        summary == nil ? .first : .change, ref: ref, time: firstSeen, state: state, reason: nil, version: record)
-      if let declared = record.documentDate, declared.kind == .effective,
-        Self.day(declared) > Self.day(firstSeen, as: declared)
-      {
-        change.declaredDateUpcoming = true
-      }
-      if summary != nil, let previous = loadCurrent() {
-        change.lastSeenBefore = lastSeen
-        change.previousVersion = previous.id
-        let previousDate = previous.documentDate
-        change.previousDeclaredDate = previousDate?.date
-        change.previousDeclaredDatePrecision = previousDate?.precision
-        let diff = ClauseDiff.compare(old: previous.clauses, new: record.clauses)
-        change.clauses = counts(diff)
-        var flags: [ChangeFlag] = []
-        if change.declaredDate == previousDate?.date { flags.append(.silent) }
-        if let declared = record.documentDate, declared.date != previousDate?.date, let lastSeen,
-          Self.day(declared) < Self.day(lastSeen, as: declared)
-        {
-          flags.append(.backdated)
-        }
-        change.flags = flags
-        change.dataUse = DataUseReport.findings(
-          old: previous.clauses, new: record.clauses, diff: diff, classifier: classifier)
-      }
-      return (record, change)
+    // Only a language the text itself shows counts: a `lang` attribute alone says little.
+    if extracted.languageConfident, let was = previous.language.map(LanguageIdentifier.primary),
+      let now = extracted.language.map(LanguageIdentifier.primary), was != now
+    {
+      return .inaccessible(reason: "served in another language (\(now) instead of \(was))", candidate: nil)
     }
+    return .accepted(heldSince: heldSince)
+  }
 
-    // 5. The end of a streak of pages the rules could not read, now readable: the snapshots of the streak are read
-    // again with these rules, so that a change made during it is dated at the first snapshot that showed it (not
-    // at the fetch that could read it again).
-    var lastSeen = state.currentLastSeen
+  /// Writes a new version of text `text` first seen at `firstSeen`, and its `first` or `change` event compared
+  /// with the current version (the last fetch that showed the current text: `lastSeen`).
+  private func newVersion(
+    _ text: ExtractedDocument, id: String, firstSeen: Date, evidence: (snapshot: String?, pages: [String: String]?),
+    lastSeen: Date?, _ attempt: inout Attempt
+  ) throws(StoreIOError) -> (VersionRecord, StoreEvent) {
+    let ref = attempt.ref
+    let record = VersionRecord(
+      id: id, service: ref.service, document: ref.document, firstSeen: firstSeen,
+      snapshot: evidence.snapshot ?? "", clauses: text.clauses, declaredDates: text.declaredDates,
+      language: text.language, title: text.title, extractor: DocumentExtractor.version,
+      rules: attempt.fingerprint, pages: evidence.pages)
+    try store.writeVersion(record, for: ref)
+    var change = event(
+      attempt.summary == nil ? .first : .change, ref: ref, time: firstSeen, state: attempt.state, reason: nil,
+      version: record)
+    if let declared = record.documentDate, declared.kind == .effective,
+      Self.day(declared) > Self.day(firstSeen, as: declared)
+    {
+      change.declaredDateUpcoming = true
+    }
+    if attempt.summary != nil, let previous = attempt.loadCurrent(from: store) {
+      change.lastSeenBefore = lastSeen
+      change.previousVersion = previous.id
+      let previousDate = previous.documentDate
+      change.previousDeclaredDate = previousDate?.date
+      change.previousDeclaredDatePrecision = previousDate?.precision
+      let diff = ClauseDiff.compare(old: previous.clauses, new: record.clauses)
+      change.clauses = counts(diff)
+      var flags: [ChangeFlag] = []
+      if change.declaredDate == previousDate?.date { flags.append(.silent) }
+      if let declared = record.documentDate, declared.date != previousDate?.date, let lastSeen,
+        Self.day(declared) < Self.day(lastSeen, as: declared)
+      {
+        flags.append(.backdated)
+      }
+      change.flags = flags
+      change.dataUse = DataUseReport.findings(
+        old: previous.clauses, new: record.clauses, diff: diff, classifier: classifier)
+    }
+    return (record, change)
+  }
+
+  /// Step 5: when this attempt ends a streak of pages the rules could not read (and is no held cut), reads the
+  /// streak's snapshots again with the rules in force; each that shows a new text (not a much shorter one this
+  /// fetch does not show too) is written as a version dated at that snapshot. Returns the events written and when
+  /// the current text was last seen (the state's, or the last of the streak's snapshots that showed it).
+  private func readStreakAgain(
+    _ observation: Observation, _ pages: AssembledPages, id: String, heldSince: TimelineEntry?,
+    _ attempt: inout Attempt
+  ) throws(StoreIOError) -> (events: [StoreEvent], lastSeen: Date?) {
+    var lastSeen = attempt.state.currentLastSeen
     var reread: [StoreEvent] = []
-    if let streak, heldSince == nil, Self.isSelectorMiss(streak.reason) {
-      let since = streak.since
-      let missed = store.timeline(ref).filter {
-        $0.time >= since && $0.outcome == .inaccessible && Self.isSelectorMiss($0.reason)
-      }
-      for earlier in missed {
-        guard let again = readAgain(earlier, observation: observation, ref: ref, states: earlierPageStates),
-          var text = try? DocumentExtractor.extract(
-            declaration, pages: assign(again.pages, fill: { _ in nil }), identifyLanguage: false),
-          text.clauses.count > 0, PageHealth.problem(clauses: text.clauses, title: text.title) == nil
-        else { continue }
-        let earlierID = VersionIdentity.id(of: text.clauses)
-        if earlierID == summary?.id {
-          lastSeen = earlier.time
-          continue
-        }
-        // A much shorter text than the document's (a redirect or placeholder page the new rules happen to read)
-        // is taken only when this fetch shows it too.
-        if earlierID != id, let before = summary?.clauseCount, before >= 8,
-          Double(text.clauses.count) < Double(before) * PageHealth.shrunkShare
-        {
-          continue
-        }
-        text.identifyLanguage()
-        let (record, change) = try newVersion(
-          text, id: earlierID, firstSeen: earlier.time, evidence: (again.snapshot, again.hashes), lastSeen: lastSeen)
-        let line = TimelineEntry(
-          time: time, url: "", status: nil, outcome: .recorded,
-          reason: "snapshot of \(StoreJSON.format(earlier.time)) read again with the rules that can read it",
-          snapshot: again.snapshot, kept: true, version: earlierID, pages: again.hashes, events: [change])
-        try commit([line], state: &state, ref: ref, superseded: [], objects: again.objects, describing: record)
-        reread.append(change)
-        current = record
-        summary = VersionSummary(record)
-        lastSeen = earlier.time
-      }
+    guard let streak = attempt.streak, heldSince == nil, Self.isSelectorMiss(streak.reason) else {
+      return (reread, lastSeen)
     }
+    let ref = attempt.ref
+    let since = streak.since
+    let missed = store.timeline(ref).filter {
+      $0.time >= since && $0.outcome == .inaccessible && Self.isSelectorMiss($0.reason)
+    }
+    for earlier in missed {
+      guard let again = readAgain(earlier, observation: observation, ref: ref, states: pages.earlierPageStates),
+        var text = try? DocumentExtractor.extract(
+          attempt.declaration, pages: Self.assign(again.pages, to: attempt.declaration, fill: { _ in nil }),
+          identifyLanguage: false),
+        text.clauses.count > 0, PageHealth.problem(clauses: text.clauses, title: text.title) == nil
+      else { continue }
+      let earlierID = VersionIdentity.id(of: text.clauses)
+      if earlierID == attempt.summary?.id {
+        lastSeen = earlier.time
+        continue
+      }
+      // A much shorter text than the document's (a redirect or placeholder page the new rules happen to read)
+      // is taken only when this fetch shows it too.
+      if earlierID != id, let before = attempt.summary?.clauseCount, before >= 8,
+        Double(text.clauses.count) < Double(before) * PageHealth.shrunkShare
+      {
+        continue
+      }
+      text.identifyLanguage()
+      let (record, change) = try newVersion(
+        text, id: earlierID, firstSeen: earlier.time, evidence: (again.snapshot, again.hashes), lastSeen: lastSeen,
+        &attempt)
+      let line = TimelineEntry(
+        time: attempt.time, url: "", status: nil, outcome: .recorded,
+        reason: "snapshot of \(StoreJSON.format(earlier.time)) read again with the rules that can read it",
+        snapshot: again.snapshot, kept: true, version: earlierID, pages: again.hashes, events: [change])
+      try commit([line], state: &attempt.state, ref: ref, superseded: [], objects: again.objects, describing: record)
+      reread.append(change)
+      attempt.current = record
+      attempt.summary = VersionSummary(record)
+      lastSeen = earlier.time
+    }
+    return (reread, lastSeen)
+  }
 
-    // 6. Compare with the last good version.
+  /// Step 6: records text `id` against the last good version: `unchanged` when it is that version's text, a
+  /// `flap` when it is a recent other version's, else a new version (dated at `heldSince` when it is a held cut
+  /// now confirmed); with a `recovered` event when the attempt ends an inaccessible streak.
+  private func compareWithLastGood(
+    _ extracted: ExtractedDocument, id: String, heldSince: TimelineEntry?, lastSeen: Date?, reread: [StoreEvent],
+    _ pages: AssembledPages, _ attempt: inout Attempt
+  ) throws(StoreIOError) -> RecordResult {
+    let ref = attempt.ref
+    let time = attempt.time
+    let snapshot = pages.snapshot
+    let combinedPages = pages.combined
     var events: [StoreEvent] = []
     // A held cut now confirmed is no recovery: the text was readable all along.
-    if let streak, heldSince == nil || heldSince?.time != streak.since {
+    if let streak = attempt.streak, heldSince == nil || heldSince?.time != streak.since {
       var recovered = event(
-        .recovered, ref: ref, time: time, state: state, reason: "reachable again after: \(streak.reason)", version: nil)
+        .recovered, ref: ref, time: time, state: attempt.state, reason: "reachable again after: \(streak.reason)",
+        version: nil)
       recovered.lastSeenBefore = lastSeen
       events.append(recovered)
     }
-    if id == summary?.id {
-      let line = entry(
+    if id == attempt.summary?.id {
+      let line = attempt.entry(
         .unchanged, snapshot: snapshot, version: id, pages: combinedPages, events: events.isEmpty ? nil : events)
-      try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: current)
-      return RecordResult(outcome: .unchanged, events: technicalEvents + reread + events, reason: nil)
+      try commit(
+        [line], state: &attempt.state, ref: ref, superseded: attempt.superseded, objects: attempt.fetched,
+        describing: attempt.current)
+      return RecordResult(outcome: .unchanged, events: attempt.technicalEvents + reread + events, reason: nil)
     }
     // A recent text whose version file is damaged is still a flap (the file is made again from this extraction).
-    if state.recent.contains(id),
+    if attempt.state.recent.contains(id),
       let earlier = store.version(id, of: ref)
-        ?? store.restoreVersion(id, of: ref, extracted: extracted, rules: fingerprint)
+        ?? store.restoreVersion(id, of: ref, extracted: extracted, rules: attempt.fingerprint)
     {
       var flap = event(
-        .flap, ref: ref, time: heldSince?.time ?? time, state: state,
+        .flap, ref: ref, time: heldSince?.time ?? time, state: attempt.state,
         reason: "back to the text first seen \(StoreJSON.format(earlier.firstSeen))", version: earlier)
       flap.lastSeenBefore = lastSeen
-      flap.previousVersion = state.current
+      flap.previousVersion = attempt.state.current
       events.append(flap)
-      let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
-      try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: earlier)
-      return RecordResult(outcome: .recorded, events: technicalEvents + reread + events, reason: nil)
+      let line = attempt.entry(
+        .recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
+      try commit(
+        [line], state: &attempt.state, ref: ref, superseded: attempt.superseded, objects: attempt.fetched,
+        describing: earlier)
+      return RecordResult(outcome: .recorded, events: attempt.technicalEvents + reread + events, reason: nil)
     }
     // A confirmed cut is dated, and its evidence taken, at the first fetch that showed it (kept: it started the
     // inaccessible streak), unless that snapshot is gone.
@@ -516,11 +705,14 @@ public struct Recorder: Sendable {
       }
     }
     let (record, change) = try newVersion(
-      extracted, id: id, firstSeen: firstSeen, evidence: evidence, lastSeen: lastSeen)
+      extracted, id: id, firstSeen: firstSeen, evidence: evidence, lastSeen: lastSeen, &attempt)
     events.append(change)
-    let line = entry(.recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
-    try commit([line], state: &state, ref: ref, superseded: superseded, objects: fetched, describing: record)
-    return RecordResult(outcome: .recorded, events: technicalEvents + reread + events, reason: nil)
+    let line = attempt.entry(
+      .recorded, snapshot: snapshot, kept: true, version: id, pages: combinedPages, events: events)
+    try commit(
+      [line], state: &attempt.state, ref: ref, superseded: attempt.superseded, objects: attempt.fetched,
+      describing: record)
+    return RecordResult(outcome: .recorded, events: attempt.technicalEvents + reread + events, reason: nil)
   }
 
   /// The pages an earlier attempt fetched: from the store when it kept them, else from the caller
