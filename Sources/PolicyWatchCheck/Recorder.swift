@@ -185,6 +185,8 @@ public struct Recorder: Sendable {
     let status: Int?
     let etag: String?
     let lastModified: String?
+    /// The browser that rendered the pages, when one did ("Chrome/156.0.8078.114").
+    let rendered: String?
     /// The fingerprint of the rules in force and of the extractor (`DocumentExtractor.fingerprint`).
     let fingerprint: String
     var state: DocumentState
@@ -206,7 +208,7 @@ public struct Recorder: Sendable {
       TimelineEntry(
         time: time, url: url, status: status, etag: etag, lastModified: lastModified, outcome: outcome, reason: reason,
         snapshot: snapshot, kept: kept, version: version, pages: pages, events: events,
-        rendered: observation.pages.lazy.compactMap(\.renderedBy).first)
+        rendered: rendered)
     }
 
     /// Reads the current version's summary: the state's copy when it describes it, else the version file.
@@ -271,6 +273,7 @@ public struct Recorder: Sendable {
       status: observation.pages.compactMap(\.status).max(),
       etag: observation.pages.count == 1 ? observation.pages[0].validators.etag : nil,
       lastModified: observation.pages.count == 1 ? observation.pages[0].validators.lastModified : nil,
+      rendered: observation.pages.lazy.compactMap(\.renderedBy).first,
       fingerprint: DocumentExtractor.fingerprint(declaration), state: state)
   }
 
