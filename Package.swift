@@ -110,7 +110,11 @@ let package = Package(
     .executableTarget(
       name: "PolicyWatchCLI",
       dependencies: [
-        "PolicyWatch", "PolicyWatchSite", "PolicyWatchBrowser",
+        // Each stage it uses, named (not only through the PolicyWatch re-export), so that a change to a stage
+        // rebuilds the commands that use it.
+        "PolicyWatchSupport", "PolicyWatchText", "PolicyWatchDataUse", "PolicyWatchFetch", "PolicyWatchDeclarations",
+        "PolicyWatchExtract", "PolicyWatchStore", "PolicyWatchView", "PolicyWatchAlerts", "PolicyWatchConfig",
+        "PolicyWatchCheck", "PolicyWatchSite", "PolicyWatchBrowser",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

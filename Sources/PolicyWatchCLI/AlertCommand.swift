@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchAlerts
+import PolicyWatchConfig
+import PolicyWatchView
 
 /// `policywatch alert test|list|retry`.
 struct AlertCommand: ParsableCommand {

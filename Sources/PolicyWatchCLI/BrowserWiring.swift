@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchBrowser
+import PolicyWatchCheck
+import PolicyWatchConfig
+import PolicyWatchDeclarations
+import PolicyWatchFetch
 import PolicyWatchBrowser
 
 /// `--browser auto|always|never`, for the commands that fetch pages.

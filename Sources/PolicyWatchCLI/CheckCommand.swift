@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchCheck
+import PolicyWatchConfig
+import PolicyWatchDataUse
+import PolicyWatchDeclarations
+import PolicyWatchFetch
+import PolicyWatchStore
+import PolicyWatchSupport
+import PolicyWatchView
 
 /// `policywatch check`: the cron job.
 struct CheckCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchDataUse
 
 /// `policywatch classify [FILE|-]`: label clauses from outside the store with the data-use rules.
 struct ClassifyCommand: ParsableCommand {

@@ -1,7 +1,12 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PolicyWatch
+import PolicyWatchAlerts
+import PolicyWatchConfig
+import PolicyWatchFetch
+import PolicyWatchStore
+import PolicyWatchSupport
+import PolicyWatchView
 
 /// `--verbose`, shared by the commands that log their steps (`check`, `replay`, `alert`).
 struct LoggingOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchDataUse
+import PolicyWatchView
 
 /// `--color auto|always|never`, shared by the viewer commands.
 struct ColorOptions: ParsableArguments {

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchDeclarations
+import PolicyWatchExtract
+import PolicyWatchFetch
+import PolicyWatchText
+import PolicyWatchView
 
 /// `policywatch extract`: show the clauses PolicyWatch extracts from a page.
 struct ExtractCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchView
 
 /// `policywatch feed`: an Atom feed of recent changes.
 struct FeedCommand: ParsableCommand {

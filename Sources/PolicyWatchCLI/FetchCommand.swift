@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchFetch
 
 /// `policywatch fetch URL`: one fetch, printed, for debugging a URL or the fetch settings.
 struct FetchCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PolicyWatch
+import PolicyWatchFetch
 
 /// Fetch settings shared by every subcommand that fetches.
 struct FetchOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchCheck
+import PolicyWatchSupport
 
 /// `policywatch fsck`: integrity check of the store.
 struct FsckCommand: ParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchDataUse
+import PolicyWatchStore
+import PolicyWatchView
 
 /// `policywatch log`: the recorded events.
 struct LogCommand: ParsableCommand {

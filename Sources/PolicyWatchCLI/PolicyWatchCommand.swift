@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchSupport
 
 @main
 struct PolicyWatchCommand: AsyncParsableCommand {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchCheck
+import PolicyWatchDataUse
+import PolicyWatchStore
+import PolicyWatchView
 
 /// `policywatch replay DIR`: ingest historical snapshots as if fetched at their times.
 struct ReplayCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchView
 
 /// `policywatch show`: one version of a document as a person reads it.
 struct ShowCommand: ParsableCommand {

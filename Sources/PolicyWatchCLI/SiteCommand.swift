@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchSite
+import PolicyWatchSupport
 import PolicyWatchSite
 
 /// `policywatch site`: a static website of the watch.

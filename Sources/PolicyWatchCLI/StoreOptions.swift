@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PolicyWatch
+import PolicyWatchConfig
+import PolicyWatchStore
+import PolicyWatchSupport
 
 /// `--config FILE`: the configuration file. Every command finds it the same way: this option, else
 /// `$POLICYWATCH_CONFIG`, else `$XDG_CONFIG_HOME/policywatch/config.json` (`~/.config/…`), else
