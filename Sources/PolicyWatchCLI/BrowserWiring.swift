@@ -5,7 +5,6 @@ import PolicyWatchCheck
 import PolicyWatchConfig
 import PolicyWatchDeclarations
 import PolicyWatchFetch
-import PolicyWatchBrowser
 
 /// `--browser auto|always|never`, for the commands that fetch pages.
 struct BrowserOptions: ParsableArguments {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import PolicyWatchSite
 import PolicyWatchSupport
-import PolicyWatchSite
 
 /// `policywatch site`: a static website of the watch.
 struct SiteCommand: ParsableCommand {
