@@ -143,7 +143,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PolicyWatchBrowserTests",
-      dependencies: ["PolicyWatchBrowser", "PolicyWatchPDF", "PolicyWatch", "PolicyWatchCLI"]
+      dependencies: ["PolicyWatchBrowser", "PolicyWatchPDF", "PolicyWatch", "PolicyWatchCLI", "PolicyWatchTestSupport"]
     ),
   ],
   swiftLanguageModes: [.v6]

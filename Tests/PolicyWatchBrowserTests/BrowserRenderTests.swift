@@ -1,13 +1,14 @@
 import Foundation
 import PolicyWatch
 import PolicyWatchBrowser
+import PolicyWatchTestSupport
 import Testing
 
 /// The browser driver against pages written for these tests, served on 127.0.0.1.
 @Suite(.serialized, .enabled(if: chromiumInstalled, "needs chromium (apt-get install chromium)"))
 struct BrowserRenderTests {
   @Test func textInsertedByAScriptAfterADelayIsRendered() async throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let pool = BrowserPool(configuration: testBrowserConfiguration())
     let page = try await pool.render(RenderRequest(url: server.url("/delayed"), waitFor: ["#policy h2"]))
@@ -19,7 +20,7 @@ struct BrowserRenderTests {
   }
 
   @Test func aScriptChallengeThatSetsACookieAndReloadsIsPassed() async throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let pool = BrowserPool(configuration: testBrowserConfiguration())
     let page = try await pool.render(RenderRequest(url: server.url("/wall"), waitFor: ["h2"]))
@@ -30,7 +31,7 @@ struct BrowserRenderTests {
   }
 
   @Test func aScriptThatNeverReturnsIsStoppedWithinTheCaps() async throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let pool = BrowserPool(configuration: testBrowserConfiguration())
     let start = ContinuousClock.now
@@ -45,7 +46,7 @@ struct BrowserRenderTests {
   }
 
   @Test func aPageThatTriesFileURLsNeverShowsALocalFile() async throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let pool = BrowserPool(configuration: testBrowserConfiguration())
     let result: Result<RenderedPage, BrowserError>
@@ -74,7 +75,7 @@ struct BrowserRenderTests {
   }
 
   @Test func popUpsAndDownloadsDoNotHappen() async throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let pool = BrowserPool(configuration: testBrowserConfiguration())
     let page = try await pool.render(RenderRequest(url: server.url("/popup"), waitFor: ["h2"]))
@@ -89,7 +90,7 @@ struct BrowserRenderTests {
   }
 
   @Test func eachPageHasItsOwnBrowserContext() async throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let pool = BrowserPool(configuration: testBrowserConfiguration())
     // The challenge sets a cookie; a second page in a fresh context must not carry it, so it goes through the
@@ -103,7 +104,7 @@ struct BrowserRenderTests {
   }
 
   @Test func aBrowserKilledMidRunIsRestartedAndThePageRetriedOnce() async throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let pool = BrowserPool(configuration: testBrowserConfiguration())
     _ = try await pool.render(RenderRequest(url: server.url("/static"), waitFor: ["h2"]))
@@ -115,7 +116,7 @@ struct BrowserRenderTests {
   }
 
   @Test func manyPagesAtOnceAllRender() async throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let pool = BrowserPool(configuration: testBrowserConfiguration())
     let pages = try await withThrowingTaskGroup(of: (Int, String).self) { group in
@@ -155,7 +156,7 @@ func childProcesses(named name: String) -> [pid_t] {
 }
 
 /// How many requests the server saw for a route (fetched with PolicyWatch's own fetcher).
-func hits(_ server: PageServer, _ route: String) async -> Int {
+func hits(_ server: TestServer, _ route: String) async -> Int {
   let result = await Fetcher().fetch(FetchRequest(url: server.url("/hits/\(route)")))
   guard case .fetched(let response) = result.outcome else { return -1 }
   return Int(String(decoding: response.body, as: UTF8.self)) ?? -1

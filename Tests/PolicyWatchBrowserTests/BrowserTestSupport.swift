@@ -1,21 +1,6 @@
 import Foundation
 import PolicyWatchBrowser
-
-/// Paths of the repository, found from this source file.
-enum BrowserTestPaths {
-  static let repository: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  static let servers = repository.appendingPathComponent("Tests/Servers")
-  /// The built `policywatch` executable, next to the test bundle.
-  static var executable: URL {
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for candidate in [bundle, bundle.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()] {
-      let url = candidate.appendingPathComponent("policywatch")
-      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    return repository.appendingPathComponent(".build/debug/policywatch")
-  }
-}
+import PolicyWatchTestSupport
 
 /// Whether Chromium is installed: the browser tests are skipped (reported as skipped) without it.
 let chromiumInstalled = BrowserPool.chromiumPath() != nil
@@ -29,54 +14,11 @@ func testBrowserConfiguration() -> BrowserConfiguration {
   return configuration
 }
 
-enum PageServerError: Error, CustomStringConvertible {
-  case didNotStart(String)
-  var description: String {
-    switch self {
-    case .didNotStart(let output): "test server did not start: \(output)"
-    }
+extension TestServer {
+  /// `Tests/Servers/browser_pages.py` on 127.0.0.1 (serving the files of `root` too, when given), stopped by its PID.
+  static func pages(root: URL? = nil) throws -> TestServer {
+    try TestServer(script: "browser_pages.py", arguments: root.map { ["--root", $0.path] } ?? [])
   }
-}
-
-/// `Tests/Servers/browser_pages.py` on 127.0.0.1, started for one test and stopped by its PID.
-final class PageServer: @unchecked Sendable {
-  let process = Process()
-  let port: Int
-  private let output = Pipe()
-
-  init(root: URL? = nil) throws {
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments =
-      ["python3", BrowserTestPaths.servers.appendingPathComponent("browser_pages.py").path]
-      + (root.map { ["--root", $0.path] } ?? [])
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    var line = Data()
-    let handle = output.fileHandleForReading
-    while line.count < 200 {
-      let byte = handle.readData(ofLength: 1)
-      if byte.isEmpty || byte == Data("\n".utf8) { break }
-      line.append(byte)
-    }
-    let text = String(decoding: line, as: UTF8.self)
-    guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
-      throw PageServerError.didNotStart(text)
-    }
-    self.port = port
-  }
-
-  func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
-
-  func stop() {
-    guard process.isRunning else { return }
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-  }
-
-  deinit { stop() }
 }
 
 /// A temporary folder removed when the value goes away.
@@ -96,7 +38,7 @@ func runPolicyWatch(_ arguments: [String], environment: [String: String] = [:], 
   -> (status: Int32, stdout: String, stderr: String)
 {
   let process = Process()
-  process.executableURL = BrowserTestPaths.executable
+  process.executableURL = TestPaths.executable
   process.arguments = arguments
   var merged = ProcessInfo.processInfo.environment
   merged["POLICYWATCH_CONFIG"] = ""

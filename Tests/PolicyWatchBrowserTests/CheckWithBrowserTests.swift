@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 /// `policywatch check` on declarations whose pages need a browser, served on 127.0.0.1.
@@ -6,7 +7,7 @@ import Testing
 struct CheckWithBrowserTests {
   /// Three documents: one built by scripts (`executeClientScripts`), one behind a script challenge answered with
   /// 403 to plain clients, one plain page.
-  func declarations(_ server: PageServer, in folder: URL) throws -> URL {
+  func declarations(_ server: TestServer, in folder: URL) throws -> URL {
     let declarations = folder.appendingPathComponent("declarations")
     try FileManager.default.createDirectory(at: declarations, withIntermediateDirectories: true)
     let service = """
@@ -50,7 +51,7 @@ struct CheckWithBrowserTests {
 
   @Test(.enabled(if: chromiumInstalled, "needs chromium (apt-get install chromium)"))
   func scriptBuiltAndChallengedPagesAreReadThroughTheBrowser() throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let folder = try TemporaryFolder()
     let declarations = try declarations(server, in: folder.url)
@@ -74,7 +75,7 @@ struct CheckWithBrowserTests {
   }
 
   @Test func withoutChromiumOnlyThePagesThatNeedItAreInaccessible() throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let folder = try TemporaryFolder()
     let declarations = try declarations(server, in: folder.url)
@@ -95,7 +96,7 @@ struct CheckWithBrowserTests {
   }
 
   @Test func browserNeverReadsPagesAsServed() throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let folder = try TemporaryFolder()
     let declarations = try declarations(server, in: folder.url)
@@ -113,7 +114,7 @@ struct CheckWithBrowserTests {
 
   @Test(.enabled(if: chromiumInstalled, "needs chromium (apt-get install chromium)"))
   func filtersRunInOrderAndAThrowingOneNamesItself() throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let folder = try TemporaryFolder()
     let declarations = folder.url.appendingPathComponent("declarations")

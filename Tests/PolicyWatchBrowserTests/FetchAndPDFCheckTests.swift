@@ -1,4 +1,5 @@
 import Foundation
+import PolicyWatchTestSupport
 import Testing
 
 /// `policywatch fetch` with the browser, and `policywatch check` of PDF documents, on 127.0.0.1.
@@ -6,7 +7,7 @@ import Testing
 struct FetchAndPDFCheckTests {
   @Test(.enabled(if: chromiumInstalled, "needs chromium (apt-get install chromium)"))
   func fetchRendersAPageThatBlocksPlainClientsAndSaysWhy() throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let run = try runPolicyWatch(["fetch", server.url("/wall")])
     #expect(run.status == 0, "\(run.stderr)")
@@ -16,7 +17,7 @@ struct FetchAndPDFCheckTests {
   }
 
   @Test func fetchWithoutTheBrowserShowsTheBlock() throws {
-    let server = try PageServer()
+    let server = try TestServer.pages()
     defer { server.stop() }
     let run = try runPolicyWatch(["fetch", server.url("/wall"), "--browser", "never"])
     #expect(run.status == 1)
@@ -30,7 +31,7 @@ struct FetchAndPDFCheckTests {
     try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
     try Data(TestPDF.policy()).write(to: files.appendingPathComponent("privacy.pdf"))
     try Data(TestPDF.make([.image])).write(to: files.appendingPathComponent("scanned.pdf"))
-    let server = try PageServer(root: files)
+    let server = try TestServer.pages(root: files)
     defer { server.stop() }
     let declarations = folder.url.appendingPathComponent("declarations")
     try FileManager.default.createDirectory(at: declarations, withIntermediateDirectories: true)
